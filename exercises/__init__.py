@@ -1,0 +1,1 @@
+"""Exercise stubs: fill in the functions marked ``raise NotImplementedError``."""

@@ -1,0 +1,1 @@
+"""Hidden graders and the grading engine (instructors only; never shipped to students)."""

@@ -1,0 +1,1 @@
+"""Reference solutions (instructors only; never shipped to students)."""
