@@ -80,6 +80,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash.setdefault(FACTORY_KEY, LocalSession)
     config.stash[RESULTS_KEY] = {}
     _deterministic_torch()
+    if not _gpu_available():
+        # Triton kernels run on CPU tensors through Triton's interpreter; it must be on
+        # before any kernel is defined (i.e. before an exercise module is imported).
+        os.environ.setdefault("TRITON_INTERPRET", "1")
 
 
 def _deterministic_torch() -> None:

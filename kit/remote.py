@@ -145,6 +145,9 @@ class Session:
                   repeats: int) -> tuple[float, Any]:
         raise NotImplementedError  # pragma: no cover - interface
 
+    def count_ops(self, handle: Remote, args: Sequence, kwargs: dict) -> dict[str, int]:
+        raise NotImplementedError  # pragma: no cover - interface
+
     def release(self, hid: int) -> None:
         pass
 
@@ -227,6 +230,11 @@ class LocalSession(Session):
         out, grads = run_with_grad(fn, target, args, kwargs, wrt)
         return self._result(out), self._result(grads)
 
+    def count_ops(self, handle: Remote, args: Sequence, kwargs: dict) -> dict[str, int]:
+        target = self._object(handle)
+        args, kwargs = self._unwrap(tuple(args)), self._unwrap(dict(kwargs))
+        return count_aten_ops(lambda: target(*args, **kwargs))
+
     def time_call(self, handle: Remote, args: Sequence, kwargs: dict, *, warmup: int,
                   repeats: int) -> tuple[float, Any]:
         from .perf import median_ms_local
@@ -296,6 +304,24 @@ def run_with_grad(fn, target, args: list, kwargs: dict, wrt: Sequence[int | str]
     return out, grads
 
 
+def count_aten_ops(thunk) -> dict[str, int]:
+    """Run ``thunk()`` and count the PyTorch operators it dispatched, by name."""
+    from collections import Counter
+
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    counts: Counter = Counter()
+
+    class _Counter(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            counts[str(func.overloadpacket.__name__)] += 1
+            return func(*args, **(kwargs or {}))
+
+    with _Counter():
+        thunk()
+    return dict(counts)
+
+
 class ModuleProxy:
     """What the ``impl`` fixture gives a test: the exercise module, imported lazily.
 
@@ -345,6 +371,20 @@ class ModuleProxy:
 
     def __repr__(self) -> str:
         return f"<{self._exercise} from {self._session.label}>"
+
+
+def count_torch_ops(fn: Any, *args: Any, **kwargs: Any) -> dict[str, int]:
+    """How many times each PyTorch operator ran during ``fn(*args, **kwargs)``.
+
+    A vectorised function dispatches the same number of matmuls whatever the batch
+    size or number of heads; a Python loop over them dispatches one per item. Use
+    it to check vectorisation on the CPU:
+    ``count_torch_ops(impl.attend, q, k, v).get("bmm", 0)``.
+    """
+    __tracebackhide__ = True
+    if not isinstance(fn, Remote):
+        raise TypeError("count_torch_ops needs a function or object of the implementation")
+    return fn._kit_session.count_ops(fn, args, kwargs)
 
 
 def call_with_grad(fn: Any, *args: Any, wrt: Sequence[int | str] = (0,), **kwargs: Any):
