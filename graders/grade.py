@@ -59,13 +59,15 @@ def grader_files(exercises: list[str] | None) -> list[Path]:
 
 
 def pytest_command(spec_label: str, raw: Path, files: list[Path], *, isolation: str,
-                   test_timeout: int, extra: list[str] | None = None) -> list[str]:
+                   test_timeout: int, hide: list[str] = (), extra: list[str] | None = None) -> list[str]:
     command = [
         sys.executable, "-m", "pytest",
         "-p", "graders.report", "-p", "graders.isolation",
         "--kit-raw", str(raw), "--impl", spec_label, "--kit-isolation", isolation,
-        "-q", "--no-points", "--assert=plain", "-p", "no:cacheprovider",
-        "-o", "addopts=--strict-markers", "-o", f"timeout={test_timeout}",
+        "--kit-call-timeout", str(test_timeout), *[f"--kit-hide={p}" for p in hide],
+        "-q", "--tb=no", "-rN", "--no-points", "--assert=plain", "-p", "no:cacheprovider",
+        # pytest-timeout is the backstop; the worker's own per-call limit fires first
+        "-o", "addopts=--strict-markers", "-o", f"timeout={test_timeout + 30}",
         "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml"),
         *[str(f) for f in files],
     ]
@@ -109,7 +111,8 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
     with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
         raw = Path(tmp) / "raw.jsonl"
         command = pytest_command(submission if spec.kind != "path" else spec.label, raw, files,
-                                 isolation=isolation, test_timeout=test_timeout)
+                                 isolation=isolation, test_timeout=test_timeout,
+                                 hide=[str(out_dir.resolve()), tmp])
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
         env.pop("KIT_IMPL", None)
         try:

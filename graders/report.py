@@ -54,6 +54,8 @@ def safe_message(excinfo, directory: Path) -> str:
     name = type(exc).__name__
     text = str(exc)
     remote_tb = getattr(exc, "kit_remote_traceback", None)
+    if getattr(exc, "kit_message", None):
+        return exc.kit_message
     if isinstance(exc, AssertionError):
         return text.strip() or "a check failed (no detail)"
     if name == "Failed" and "Timeout" in text:
