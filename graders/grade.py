@@ -158,12 +158,14 @@ def build_results(collected: list[dict], tests: dict[str, dict], label: str, iso
         exercise, points = item["exercise"], item["points"]
         if record is None:
             status, score, output = "failed", 0, crash or "not run"
+        elif record["outcome"] == "skipped":
+            # Not gradable here (no GPU, no extra): worth nothing rather than a penalty.
+            status, score, points = "passed", 0, 0
+            output = f"NOT GRADED here ({record['message'] or 'skipped'})"
         else:
             status = "passed" if record["outcome"] == "passed" else "failed"
             score = points if status == "passed" else 0
             output = record["message"]
-            if record["outcome"] == "skipped":
-                output = record["message"] or "skipped"
             for perf in record.get("perf", []):
                 leaderboard.append({"name": f"{exercise}: {perf['name']}", "value": perf["value"],
                                     "order": perf.get("order", "desc")})

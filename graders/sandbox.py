@@ -56,10 +56,11 @@ from kit import codec
 from kit.loader import REPO_ROOT, ImplementationError, ImplSpec
 from kit.remote import Remote, Session
 
-MEMORY_LIMIT_MB = int(os.environ.get("KIT_WORKER_MEMORY_MB", "8192"))
+MEMORY_LIMIT_MB = int(os.environ.get("KIT_WORKER_MEMORY_MB", "6144"))
 FILE_SIZE_LIMIT = 256 * 1024 * 1024
 OUTPUT_LIMIT = 64 * 1024  # captured output kept per worker (the rest is counted and dropped)
 START_TIMEOUT = 120.0
+IMPORT_TIMEOUT = 60.0  # importing a module (PyTorch, the pretrained model) may take a while
 MAX_REPLY = 3 * 1024**3
 
 _REBUILT = {name: getattr(builtins, name) for name in (
@@ -128,16 +129,26 @@ DESCRIPTIONS = {
 
 
 def _python_paths() -> list[str]:
-    """Folders the worker's Python needs: the interpreter, the venv, site-packages."""
+    """Folders the worker's Python needs: the interpreter, the venv, site-packages.
+
+    Only installation folders: never the current folder or other ``sys.path`` entries
+    (they could be the output folder, /tmp or the repository itself).
+    """
+    import site
+
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
              os.path.dirname(os.path.realpath(sys.executable))}
-    for entry in sys.path:
+    candidates = list(site.getsitepackages()) + [p for p in sys.path
+                                                 if p.endswith(("site-packages", "dist-packages"))]
+    for entry in candidates:
         if entry and os.path.isdir(entry):
             paths.add(os.path.realpath(entry))
     repo = str(REPO_ROOT)
     keep = []
     for p in sorted(paths):
-        if p == repo or (p.startswith(repo + os.sep) and not _is_venv_path(p)):
+        if p in ("/", "/tmp", "/usr", "/root", "/home") or p == repo:
+            continue
+        if p.startswith(repo + os.sep) and not _is_venv_path(p):
             continue
         keep.append(p)
     # drop paths nested inside another kept path
@@ -152,7 +163,8 @@ def _is_venv_path(path: str) -> bool:
 def bwrap_prefix(spec: ImplSpec, tmp: str) -> list[str]:
     cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
            "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
-           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/tmp/home"]
+           "--proc", "/proc", "--dev", "/dev", "--perms", "01777", "--tmpfs", "/tmp",
+           "--perms", "0777", "--dir", "/tmp/home"]
     for top in ("usr", "bin", "lib", "lib64", "sbin", "lib32", "libx32"):
         path = f"/{top}"
         if os.path.islink(path):
@@ -167,7 +179,7 @@ def bwrap_prefix(spec: ImplSpec, tmp: str) -> list[str]:
     for path in _python_paths():
         cmd += ["--ro-bind", path, path]
     cmd += ["--ro-bind", str(REPO_ROOT / "kit"), str(REPO_ROOT / "kit")]
-    cmd += ["--ro-bind", str(spec.directory), str(spec.directory)]
+    cmd += ["--ro-bind", str(spec.directory), "/submission"]
     for dev in glob.glob("/dev/nvidia*"):
         cmd += ["--dev-bind", dev, dev]
     for extra in ("/usr/local/nvidia", "/usr/local/cuda", "/opt/torch"):
@@ -186,6 +198,9 @@ def namespaces_prefix(spec: ImplSpec, tmp: str, hidden: Sequence[str]) -> list[s
         "mount --make-rprivate /",
         # a private writable temp folder, then everything read-only
         f"mount -t tmpfs -o size=1g,mode=1777 tmpfs {tmp}",
+        f"mkdir -p {tmp}/submission {tmp}/home",
+        f"mount --bind {str(spec.directory)!r} {tmp}/submission",
+        f"mount -o remount,bind,ro {tmp}/submission",
         "awk '{print $2}' /proc/self/mounts | sort -u | while read -r m; do",
         f"  case \"$m\" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*|{tmp}) ;;",
         "  *) mount -o remount,bind,ro \"$m\" 2>/dev/null || true ;; esac",
@@ -315,12 +330,14 @@ class WorkerSession(Session):
         self._tmp = tempfile.mkdtemp(prefix="kit-worker-")
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        worker_args = [str(req_r), str(rep_w), self.spec.label, str(self.spec.directory), self.spec.package]
+        inner = {"bwrap": "/submission", "namespaces": f"{self._tmp}/submission"}.get(
+            self.mode, str(self.spec.directory))
+        worker_args = [str(req_r), str(rep_w), self.spec.label, inner, self.spec.package]
         python = [sys.executable, "-s", "-E", "-B", "-c", BOOTSTRAP.format(root=str(REPO_ROOT))]
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
-            "HOME": "/tmp/home" if self.mode == "bwrap" else self._tmp,
+            "HOME": "/tmp/home" if self.mode == "bwrap" else f"{self._tmp}/home",
             "TMPDIR": "/tmp" if self.mode == "bwrap" else self._tmp,
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -330,7 +347,7 @@ class WorkerSession(Session):
             "KIT_WORKER_TOKEN": self._token,
         }
         for name in ("TRITON_INTERPRET", "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                     "LD_LIBRARY_PATH"):
+                     "LD_LIBRARY_PATH", "KIT_WORKER_DEBUG"):
             if name in os.environ:
                 env[name] = os.environ[name]
         if self.mode == "bwrap":
@@ -445,7 +462,7 @@ class WorkerSession(Session):
         except subprocess.TimeoutExpired:
             return None
 
-    def _request(self, payload: dict, doing: str) -> Any:
+    def _request(self, payload: dict, doing: str, timeout: float | None = None) -> Any:
         self._ensure()
         callbacks: dict[int, Any] = {}
         sent_args: dict = {}
@@ -480,7 +497,7 @@ class WorkerSession(Session):
             self._kill()
             raise WorkerFailure(f"the process running your code had ended ({_describe_exit(code)})") \
                 from None
-        deadline = time.monotonic() + self.call_timeout
+        deadline = time.monotonic() + (timeout or self.call_timeout)
         while True:
             reply = self._receive(deadline, doing)
             if reply.get("op") == "callback":
@@ -525,7 +542,8 @@ class WorkerSession(Session):
         if cached is not None and cached._kit_id[0] == self.generation and self.proc is not None:
             return cached
         try:
-            module = self._request({"op": "import", "exercise": exercise}, f"importing {exercise}.py")
+            module = self._request({"op": "import", "exercise": exercise}, f"importing {exercise}.py",
+                                   timeout=max(self.call_timeout, IMPORT_TIMEOUT))
         except WorkerFailure as exc:
             message = f"importing {exercise}.py failed: {exc.kit_message}"
             self.crashed_imports[exercise] = message
@@ -534,6 +552,9 @@ class WorkerSession(Session):
             raise ImplementationError(f"importing {exercise}.py did not give a module")
         self.modules[exercise] = module
         return module
+
+    def is_live(self, handle: Remote) -> bool:
+        return handle._kit_id[0] == self.generation and (self.proc is not None or self._awaiting_ready)
 
     def _hid(self, handle: Remote) -> int:
         if handle._kit_session is not self:
@@ -596,6 +617,8 @@ def _write_all(fd: int, data: bytes) -> None:
 def _describe_exit(code: int | None) -> str:
     if code is None:
         return "it did not say why"
+    if code > 128 and code - 128 < 65:  # bwrap/sh report a child killed by signal N as 128+N
+        code = 128 - code
     if code < 0:
         try:
             name = signal.Signals(-code).name

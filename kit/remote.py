@@ -148,6 +148,10 @@ class Session:
     def count_ops(self, handle: Remote, args: Sequence, kwargs: dict) -> dict[str, int]:
         raise NotImplementedError  # pragma: no cover - interface
 
+    def is_live(self, handle: Remote) -> bool:
+        """False when the object behind ``handle`` is gone (its worker was replaced)."""
+        return True
+
     def release(self, hid: int) -> None:
         pass
 
@@ -191,11 +195,13 @@ class LocalSession(Session):
         return codec.decode(tree, [memoryview(b) for b in buffers], self._remote)
 
     def _unwrap(self, value: Any) -> Any:
+        """Replace handles by their objects; anything else is passed as it is (so the
+        implementation sees -- and may mutate -- the caller's own objects)."""
         if isinstance(value, Remote):
             return self._object(value)
-        if type(value) in (list, tuple):
+        if type(value) in (list, tuple) and any(_holds_remote(v) for v in value):
             return type(value)(self._unwrap(v) for v in value)
-        if type(value) is dict:
+        if type(value) is dict and any(_holds_remote(v) for v in value.values()):
             return {k: self._unwrap(v) for k, v in value.items()}
         return value
 
@@ -243,6 +249,16 @@ class LocalSession(Session):
         ms, out, _ = median_ms_local(fn, tuple(self._unwrap(tuple(args))), self._unwrap(dict(kwargs)),
                                      warmup=warmup, repeats=repeats)
         return ms, self._result(out)
+
+
+def _holds_remote(value: Any) -> bool:
+    if isinstance(value, Remote):
+        return True
+    if type(value) in (list, tuple):
+        return any(_holds_remote(v) for v in value)
+    if type(value) is dict:
+        return any(_holds_remote(v) for v in value.values())
+    return False
 
 
 def invoke(target: Any, method: str | None, args: Sequence, kwargs: dict) -> Any:
@@ -344,7 +360,7 @@ class ModuleProxy:
 
     def _module(self) -> Remote:
         __tracebackhide__ = True
-        if self._handle is None:
+        if self._handle is None or not self._session.is_live(self._handle):
             try:
                 self._handle = self._session.import_module(self._exercise)
             except ImplementationError:

@@ -100,8 +100,9 @@ class Worker:
         builtin = next((c.__name__ for c in type(exc).__mro__
                         if c.__module__ == "builtins"), "Exception")
         frames = []
+        debug = bool(os.environ.get("KIT_WORKER_DEBUG"))
         for entry in traceback.extract_tb(exc.__traceback__):
-            if entry.filename.startswith(self.submission_dir):
+            if debug or entry.filename.startswith(self.submission_dir):
                 frames.append(f"  {os.path.basename(entry.filename)}, line {entry.lineno}, "
                               f"in {entry.name}\n    {entry.line or ''}")
         try:
@@ -120,7 +121,9 @@ class Worker:
             if tag == "module":
                 import torch
 
-                return torch.load(io.BytesIO(bytes(buffers[node[1]])), weights_only=False)
+                import base64
+
+                return torch.load(io.BytesIO(base64.b64decode(node[1])), weights_only=False)
             if tag == "callback":
                 return self.make_callback(node[1])
             raise codec.CodecError(f"unknown argument tag {tag!r}")
@@ -145,10 +148,7 @@ class Worker:
     # -- writing mutated arguments back ---------------------------------------------
     @staticmethod
     def snapshot(value: Any) -> Any:
-        try:
-            import torch
-        except ImportError:  # pragma: no cover
-            torch = None
+        torch = sys.modules.get("torch")
         if torch is not None and isinstance(value, torch.nn.Module):
             return ("module", codec.dumps(*codec.encode(value.state_dict(), None)))
         try:
@@ -229,12 +229,13 @@ class Worker:
 
 
 def _mutable(value: Any) -> bool:
-    try:
-        import numpy as np
-        import torch
-    except ImportError:  # pragma: no cover
-        return isinstance(value, (list, dict))
-    return isinstance(value, (list, dict, np.ndarray, torch.Tensor, torch.Generator, torch.nn.Module))
+    import numpy as np
+
+    torch = sys.modules.get("torch")
+    kinds: tuple = (list, dict, np.ndarray)
+    if torch is not None:
+        kinds += (torch.Tensor, torch.Generator, torch.nn.Module)
+    return isinstance(value, kinds)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,8 @@
+"""Checks pos but then always lemmatizes as a noun (talking/v stays talking, ran/v stays ran)."""
+from solutions.lemmatization import *  # noqa: F401,F403
+from solutions.lemmatization import lemmatize as _reference
+
+
+def lemmatize(word, pos="n"):
+    _reference(word, pos)  # validation only
+    return _reference(word, "n")

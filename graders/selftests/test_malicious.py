@@ -1,0 +1,259 @@
+"""The grading engine against real malicious submissions (graders/selftests/malicious/).
+
+Each attack is the ``tokenization.py`` of a submission folder that also holds a
+correct ``stop_words.py`` (copied from the reference), so we see that the attack
+costs the attacker's exercise and nothing else. All submissions are graded in
+ONE ``python -m graders grade ... --jobs 2`` run, the way CI grades a class, and
+each test below reads its submission's results.json.
+
+The attacks that touch files or the network run only in a real sandbox (bwrap or
+namespaces); without one they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from graders import sandbox
+from kit.loader import REPO_ROOT
+
+HERE = Path(__file__).parent / "malicious"
+OTHER = "stop_words"
+TEST_TIMEOUT = 8
+MARKER = f"kitmarker{os.getpid()}"
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+
+def _sandbox_mode() -> str | None:
+    for mode in ("bwrap", "namespaces"):
+        try:
+            sandbox.choose_mode(mode)
+            return mode
+        except RuntimeError:
+            continue
+    return None
+
+
+MODE = _sandbox_mode()
+NEEDS_SANDBOX = pytest.mark.skipif(MODE is None, reason="needs bubblewrap or root with unshare: "
+                                                        "the file-system and network attacks are "
+                                                        "only contained by a sandbox")
+
+
+class Listener:
+    """A TCP listener on the grading machine that records whether anyone connected."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.5)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+                self.connections += 1
+                conn.close()
+            except OSError:
+                continue
+
+    def close(self):
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    if MODE is None:
+        pytest.skip("needs bubblewrap or root with unshare (see the module docstring)")
+    root = tmp_path_factory.mktemp("malicious")
+    out = root / "out"
+    canary = root / "canary.txt"
+    canary.write_text("original")
+    repo_canary = REPO_ROOT / "kit" / f".canary-{os.getpid()}"
+    repo_canary.write_text("original")
+    listener = Listener()
+    subs = []
+    names = ["honest"] + sorted(p.stem for p in HERE.glob("*.py"))
+    for name in names:
+        folder = root / "subs" / name
+        folder.mkdir(parents=True)
+        shutil.copy(REPO_ROOT / "solutions" / f"{OTHER}.py", folder / f"{OTHER}.py")
+        if name == "honest":
+            shutil.copy(REPO_ROOT / "solutions" / "tokenization.py", folder / "tokenization.py")
+        else:
+            text = (HERE / f"{name}.py").read_text()
+            for key, value in {"{{REPO}}": str(REPO_ROOT), "{{OUT}}": str(out), "{{CANARY}}": str(canary),
+                               "{{REPO_CANARY}}": str(repo_canary), "{{PORT}}": str(listener.port),
+                               "{{MARKER}}": MARKER}.items():
+                text = text.replace(key, value)
+            (folder / "tokenization.py").write_text(text)
+        subs.append(str(folder))
+    env = dict(os.environ, KIT_SKIP_PRETRAINED="1")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "graders", "grade", *subs, "--out", str(out),
+                           "--jobs", "2", "--exercise", "tokenization", "--exercise", OTHER,
+                           "--isolation", MODE, "--test-timeout", str(TEST_TIMEOUT)],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=850)
+    elapsed = time.monotonic() - started
+    listener.close()
+    leftovers = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
+    state = {
+        "proc": proc, "out": out, "elapsed": elapsed, "canary": canary.read_text()
+        if canary.exists() else None,
+        "repo_canary": repo_canary.read_text() if repo_canary.exists() else None,
+        "connections": listener.connections, "leftovers": leftovers,
+        "pwned": (REPO_ROOT / "PWNED").exists(), "repo_results": (REPO_ROOT / "results.json").exists(),
+    }
+    repo_canary.unlink(missing_ok=True)
+    for pid in leftovers:
+        try:
+            os.kill(int(pid), 9)
+        except (OSError, ValueError):
+            pass
+    return state
+
+
+def results(graded, name) -> dict:
+    return json.loads((graded["out"] / name / "results.json").read_text())
+
+
+def scores(graded, name) -> dict[str, int]:
+    return {t["name"]: t["score"] for t in results(graded, name)["tests"]}
+
+
+def select(graded, name, prefix):
+    return [t for t in results(graded, name)["tests"] if t["name"].startswith(prefix)]
+
+
+def full_marks(graded, name, exercise) -> bool:
+    tests = [t for t in results(graded, name)["tests"] if t["tags"] == [exercise]]
+    return bool(tests) and all(t["score"] == t["max_score"] for t in tests)
+
+
+def test_grading_completed_with_one_row_per_submission(graded):
+    proc = graded["proc"]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = list(csv.DictReader(open(graded["out"] / "gradebook.csv")))
+    names = {r["submission"] for r in rows}
+    assert "honest" in names and "exit_at_import" in names and len(rows) == 1 + len(list(HERE.glob("*.py")))
+    honest = next(r for r in rows if r["submission"] == "honest")
+    assert honest["total"] == honest["max_total"] and int(honest["total"]) > 0
+
+
+def test_isolation_is_reported(graded):
+    data = results(graded, "honest")
+    assert data["extra_data"]["isolation"].startswith(MODE)
+    assert MODE in (graded["out"] / "honest" / "summary.txt").read_text()
+
+
+def test_always_equal_objects_score_nothing(graded):
+    cases = select(graded, "eq_always_true", "tokenization: test_tokenize_cases")
+    cases += select(graded, "eq_always_true", "tokenization: test_ngrams_cases")
+    assert cases and all(t["score"] == 0 for t in cases)
+    assert full_marks(graded, "eq_always_true", OTHER)
+
+
+def test_exit_at_import_costs_only_that_exercise(graded):
+    tok = [t for t in results(graded, "exit_at_import")["tests"] if t["tags"] == ["tokenization"]]
+    assert tok and all(t["score"] == 0 for t in tok)
+    assert any("sys.exit" in t["output"] or "exit code" in t["output"] or "SystemExit" in t["output"]
+               for t in tok), tok[0]["output"]
+    assert full_marks(graded, "exit_at_import", OTHER)
+
+
+def test_os_exit_in_a_call_fails_that_function_only(graded):
+    tokenize = select(graded, "os_exit_in_call", "tokenization: test_tokenize_cases")
+    ngrams = select(graded, "os_exit_in_call", "tokenization: test_ngrams_cases")
+    assert tokenize and all(t["score"] == 0 for t in tokenize)
+    assert "ended" in tokenize[0]["output"]
+    assert ngrams and all(t["score"] == t["max_score"] for t in ngrams)
+    assert full_marks(graded, "os_exit_in_call", OTHER)
+
+
+def test_patched_checkers_change_nothing(graded):
+    cases = select(graded, "patch_checkers", "tokenization: test_tokenize_cases")
+    assert cases and all(t["score"] == 0 for t in cases)
+
+
+def test_written_results_are_ignored(graded):
+    data = results(graded, "write_results")
+    cases = [t for t in data["tests"] if t["name"].startswith("tokenization: test_tokenize_cases")
+             and "empty string" not in t["name"]]  # [] is the right answer there
+    assert cases and all(t["score"] == 0 for t in cases)
+    assert data["score"] < data["max_score"] < 10**6
+    honest = results(graded, "honest")
+    assert honest["score"] == honest["max_score"] < 10**6
+    assert not graded["repo_results"], "a results.json appeared in the repository"
+    assert graded["canary"] == "original", "the canary outside the submission was changed"
+
+
+def test_hidden_graders_and_solutions_cannot_be_read(graded):
+    cases = select(graded, "read_hidden", "tokenization: test_tokenize_cases")
+    assert cases and all(t["score"] == 0 for t in cases)
+
+
+def test_stack_walking_finds_no_expected_values(graded):
+    cases = select(graded, "stack_walk", "tokenization: test_tokenize_cases")
+    assert cases and all(t["score"] == 0 for t in cases), [t["name"] for t in cases if t["score"]]
+
+
+def test_a_hung_call_that_ignores_sigterm_fails_that_test_only(graded):
+    data = results(graded, "sigterm_loop")
+    failed = [t for t in data["tests"] if t["score"] < t["max_score"]]
+    assert [t["name"] for t in failed] == ["tokenization: test_tokenize_cases[the empty string]"]
+    assert "timed out" in failed[0]["output"]
+
+
+def test_a_memory_bomb_fails_that_test_only(graded):
+    data = results(graded, "memory_bomb")
+    failed = [t for t in data["tests"] if t["score"] < t["max_score"]]
+    assert [t["name"] for t in failed] == ["tokenization: test_tokenize_cases[the empty string]"]
+    assert "MemoryError" in failed[0]["output"] or "memory" in failed[0]["output"]
+
+
+def test_detached_children_do_not_survive(graded):
+    assert graded["leftovers"] == [], f"processes left behind: {graded['leftovers']}"
+
+
+@NEEDS_SANDBOX
+def test_no_network_from_the_worker(graded):
+    assert graded["connections"] == 0, "the submission reached a listener on the grading machine"
+
+
+def test_huge_output_is_bounded(graded):
+    assert full_marks(graded, "huge_output", "tokenization")
+    log = graded["out"] / "huge_output" / "grader.log"
+    assert log.stat().st_size < 1_000_000
+
+
+@NEEDS_SANDBOX
+def test_files_outside_the_submission_are_untouched(graded):
+    assert graded["canary"] == "original"
+    assert graded["repo_canary"] == "original"
+    assert not graded["pwned"]
+    assert (REPO_ROOT / "graders" / "test_tokenization.py").is_file()
+
+
+def test_whole_batch_time_is_bounded(graded):
+    # 14 submissions, 2 at a time, two timeouts of TEST_TIMEOUT s: generous bound
+    assert graded["elapsed"] < 400, graded["elapsed"]

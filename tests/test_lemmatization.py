@@ -1,0 +1,50 @@
+"""Public tests for lemmatization (run: pytest -m lemmatization)."""
+
+import pytest
+
+from kit.checks import expect_equal, expect_raises, expect_str_list
+
+
+@pytest.mark.points(2)
+def test_course_example_talk(impl):
+    got = [impl.lemmatize(w, "v") for w in ["talking", "talked", "talk"]]
+    expect_equal(got, ["talk", "talk", "talk"], "lemmatize(talking/talked/talk, 'v')",
+                 hint="try the rules in order; accept a candidate only if it is a known verb lemma")
+
+
+@pytest.mark.points(1)
+def test_bus_and_buses(impl):
+    expect_equal(impl.lemmatize("buses"), "bus", "lemmatize('buses')",
+                 hint="'buse' is not a known noun, so the ('s', '') rule is rejected; ('ses', 's') gives 'bus'")
+    expect_equal(impl.lemmatize("bus"), "bus", "lemmatize('bus')",
+                 hint="a word that is already a known lemma is returned as it is (not 'bu')")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("word,pos,lemma", [("ran", "v", "run"), ("mice", "n", "mouse"),
+                                            ("better", "a", "good")])
+def test_irregular_forms(impl, word, pos, lemma):
+    expect_equal(impl.lemmatize(word, pos), lemma, f"lemmatize({word!r}, {pos!r})",
+                 hint="look the word up in exceptions(pos) first")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("word,pos,lemma", [("stopped", "v", "stop"), ("bigger", "a", "big"),
+                                            ("studied", "v", "study")])
+def test_doubled_consonants_and_y(impl, word, pos, lemma):
+    expect_equal(impl.lemmatize(word, pos), lemma, f"lemmatize({word!r}, {pos!r})",
+                 hint="suffix rules alone get these wrong; they are in the exception table")
+
+
+@pytest.mark.points(1)
+def test_lemmatize_tokens(impl):
+    got = impl.lemmatize_tokens(["The", "mice", "were", "running"], ["n", "n", "v", "v"])
+    expect_str_list(got, "lemmatize_tokens(...)")
+    expect_equal(got, ["the", "mouse", "be", "run"], "lemmatize_tokens(['The', 'mice', 'were', 'running'])",
+                 hint="one lemma per token, lower-cased, each with its own tag")
+
+
+@pytest.mark.points(1)
+def test_bad_pos_is_a_value_error(impl):
+    with expect_raises(ValueError, "lemmatize('cats', pos='noun')", match="pos"):
+        impl.lemmatize("cats", pos="noun")
