@@ -68,6 +68,7 @@ _REBUILT = {name: getattr(builtins, name) for name in (
     "RuntimeError", "ZeroDivisionError", "OverflowError", "MemoryError", "RecursionError",
     "ImportError", "ModuleNotFoundError", "NameError", "LookupError", "ArithmeticError",
     "FileNotFoundError", "PermissionError", "OSError", "UnicodeError", "StopIteration",
+    "SyntaxError", "IndentationError",
 )}
 
 
@@ -638,7 +639,7 @@ def _rebuild_exception(reply: dict) -> BaseException:
         exc: BaseException = RuntimeError(f"your code called sys.exit({message})")
     else:
         cls = _REBUILT.get(builtin, RuntimeError)
-        text = message if name == builtin else f"{name}: {message}"
+        text = message if (name == builtin and builtin in _REBUILT) else f"{name}: {message}"
         if builtin == "AssertionError":
             text = f"AssertionError in your code: {message}"
         exc = cls(text)
