@@ -1,0 +1,8 @@
+"""Pair loop stops one token early (range(1, len(tokens) - 1)): the last pair ("lazy" -> "dog") is lost."""
+from solutions.next_word_prediction import *  # noqa: F401,F403
+
+
+def next_word_pairs(tokens):
+    if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+        raise TypeError("tokens must be a list of str")
+    return [(tokens[:i], tokens[i]) for i in range(1, len(tokens) - 1)]
