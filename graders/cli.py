@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
 
     gs = sub.add_parser("gradescope", help="build a Gradescope autograder bundle (zip)")
     gs.add_argument("zip_path", type=Path)
+    gs.add_argument("--exercise", action="append", default=None, metavar="NAME",
+                    help="grade only this exercise (an assignment; repeatable)")
     return parser
 
 
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "gradescope":
             from .gradescope import build_bundle
 
-            build_bundle(args.zip_path)
+            build_bundle(args.zip_path, args.exercise)
             return 0
     except Exception as exc:  # noqa: BLE001 - the grader could not do its job: say why
         from .grade import GradingError

@@ -103,18 +103,39 @@ def _namespaces_work() -> bool:
         return False
 
 
+def _drop_to_nobody() -> None:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def _can_drop_privileges() -> bool:
+    """Root, and Python still starts as ``nobody`` (e.g. not installed under /root)."""
+    if os.geteuid() != 0:
+        return False
+    try:
+        return subprocess.run([sys.executable, "-s", "-E", "-c",
+                               f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); import kit.worker"],
+                              preexec_fn=_drop_to_nobody, capture_output=True, timeout=60,
+                              cwd="/").returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def choose_mode(requested: str) -> str:
     if requested == "auto":
         if _bwrap_works():
             return "bwrap"
         if _namespaces_work():
             return "namespaces"
-        return "process"
+        return "process-nobody" if _can_drop_privileges() else "process"
     if requested == "bwrap" and not _bwrap_works():
         raise RuntimeError("--kit-isolation bwrap: bubblewrap is not installed or cannot create "
                            "namespaces here (apt-get install bubblewrap)")
     if requested == "namespaces" and not _namespaces_work():
         raise RuntimeError("--kit-isolation namespaces: needs root, unshare and setpriv")
+    if requested == "process" and _can_drop_privileges():
+        return "process-nobody"
     return requested
 
 
@@ -126,6 +147,9 @@ DESCRIPTIONS = {
                   "resource limits)",
     "process": "process (separate worker process with resource limits; NO file-system or network "
                "isolation: install bubblewrap for a sandbox)",
+    "process-nobody": "process (separate worker process running as nobody, with resource limits; "
+                      "files only the grader's user can read stay hidden; NO network isolation: "
+                      "install bubblewrap for a sandbox)",
 }
 
 
@@ -213,7 +237,7 @@ def namespaces_prefix(spec: ImplSpec, tmp: str, hidden: Sequence[str]) -> list[s
             "--mount-proc", "sh", "-c", script, "kit-sandbox"]
 
 
-def _limits(memory: bool) -> None:
+def _limits(memory: bool, drop: bool = False) -> None:
     """Runs in the child before exec: resource limits for the worker and its children."""
     if memory:
         limit = MEMORY_LIMIT_MB * 1024 * 1024
@@ -221,6 +245,8 @@ def _limits(memory: bool) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
     resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
+    if drop:
+        _drop_to_nobody()
 
 
 BOOTSTRAP = ("import sys; sys.path.insert(0, {root!r}); sys.argv[0] = 'kit-worker'; "
@@ -283,7 +309,8 @@ class WorkerSession(Session):
             raise ImplementationError("wrong implementations are only run in-process (selfcheck)")
         self.spec = spec
         self.label = spec.label
-        self.mode = mode
+        self.mode = "process" if mode == "process-nobody" else mode
+        self.drop_privileges = mode == "process-nobody"
         self.isolation = DESCRIPTIONS[mode]
         self.call_timeout = call_timeout
         self.hidden = list(hidden)
@@ -329,6 +356,10 @@ class WorkerSession(Session):
         self.modules = {}
         self._token = secrets.token_hex(12)
         self._tmp = tempfile.mkdtemp(prefix="kit-worker-")
+        os.makedirs(f"{self._tmp}/home", exist_ok=True)
+        if self.drop_privileges:
+            for path in (self._tmp, f"{self._tmp}/home"):
+                os.chown(path, 65534, 65534)
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         inner = {"bwrap": "/submission", "namespaces": f"{self._tmp}/submission"}.get(
@@ -362,7 +393,7 @@ class WorkerSession(Session):
             self.proc = subprocess.Popen(
                 command, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=self._tmp,
-                preexec_fn=lambda: _limits(memory=not gpu))
+                preexec_fn=lambda: _limits(memory=not gpu, drop=self.drop_privileges))
         finally:
             os.close(req_r)
             os.close(rep_w)
