@@ -26,6 +26,8 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq python3 python3-venv python3-pip bubblewrap >/dev/null
+# The kit needs Python 3.11 or newer (Ubuntu 22.04 images ship 3.10 but package 3.11).
+apt-get install -y -qq python3.11 python3.11-venv >/dev/null 2>&1 || true
 PY=$(command -v python3.12 || command -v python3.11 || command -v python3)
 "$PY" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install -q --upgrade pip

@@ -622,11 +622,16 @@ class WorkerSession(Session):
         return out[0], out[1]
 
     def time_call(self, handle: Remote, args: Sequence, kwargs: dict, *, warmup: int,
-                  repeats: int) -> tuple[float, Any]:
+                  repeats: int, keep: int | None = None) -> tuple[float, Any]:
         out = self._request({"op": "time", "hid": self._hid(handle), "args": list(args),
-                             "kwargs": dict(kwargs), "warmup": warmup, "repeats": repeats},
+                             "kwargs": dict(kwargs), "warmup": warmup, "repeats": repeats,
+                             "keep": keep},
                             f"timing {_callable_name(handle, None)}")
         return float(out[0]), out[1]
+
+    def kit_call(self, name: str, args: Sequence, kwargs: dict) -> Any:
+        return self._request({"op": "kit_call", "name": name, "args": list(args), "kwargs": dict(kwargs)},
+                             f"running {name}")
 
     def count_ops(self, handle: Remote, args: Sequence, kwargs: dict) -> dict[str, int]:
         return self._request({"op": "count", "hid": self._hid(handle), "args": list(args),

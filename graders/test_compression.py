@@ -9,7 +9,7 @@ import torch.nn.utils.prune as torch_prune
 from torch import nn
 
 from kit.checks import expect_close, expect_equal, expect_raises, expect_tensor
-from kit.remote import call_with_grad
+from kit.remote import call_with_grad, run_kit
 
 
 def randn(*shape, seed=0, dtype=torch.float32):
@@ -469,7 +469,7 @@ def course_model(load_impl):
             transformer = load_impl("transformer")
             vocab = sentence_vocabulary()
             model = transformer.TinyLanguageModel(len(vocab), **TINY_CONFIG)
-            transformer.train_tiny_lm(model, seed=0)
+            run_kit(transformer, "kit.tiny_lm:train_tiny_lm", model, seed=0)
             cache.update(transformer=transformer, vocab=vocab, model=model)
         return cache["transformer"], cache["vocab"], cache["model"]
 

@@ -76,17 +76,21 @@ def median_ms_local(fn: Callable, args: tuple, kwargs: dict, *, warmup: int = 10
     return statistics.median(times), out, times
 
 
-def median_ms(fn: Any, *args: Any, warmup: int = 10, repeats: int = 50, **kwargs: Any) -> tuple[float, Any]:
+def median_ms(fn: Any, *args: Any, warmup: int = 10, repeats: int = 50, keep: int | None = None,
+              **kwargs: Any) -> tuple[float, Any]:
     """Time a trusted function or a function of the implementation under test.
 
     For the implementation under test the timing runs where its code runs (in the
-    grading worker, too), and the last output comes back as plain data.
+    grading worker, too), and the last output comes back as plain data. ``keep=i``
+    returns only item ``i`` of a tuple output (e.g. attention's output without its
+    2 GiB weights).
     """
+    from .remote import select_output
+
     if isinstance(fn, Remote):
-        ms, out = fn._kit_session.time_call(fn, args, kwargs, warmup=warmup, repeats=repeats)
-        return ms, out
+        return fn._kit_session.time_call(fn, args, kwargs, warmup=warmup, repeats=repeats, keep=keep)
     ms, out, _ = median_ms_local(fn, args, kwargs, warmup=warmup, repeats=repeats)
-    return ms, out
+    return ms, select_output(out, keep)
 
 
 def attention_flops(batch: int, heads: int, q_len: int, k_len: int, head_dim: int,

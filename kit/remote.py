@@ -142,10 +142,14 @@ class Session:
         raise NotImplementedError  # pragma: no cover - interface
 
     def time_call(self, handle: Remote, args: Sequence, kwargs: dict, *, warmup: int,
-                  repeats: int) -> tuple[float, Any]:
+                  repeats: int, keep: int | None = None) -> tuple[float, Any]:
         raise NotImplementedError  # pragma: no cover - interface
 
     def count_ops(self, handle: Remote, args: Sequence, kwargs: dict) -> dict[str, int]:
+        raise NotImplementedError  # pragma: no cover - interface
+
+    def kit_call(self, name: str, args: Sequence, kwargs: dict) -> Any:
+        """Run the public kit function ``name`` ("kit.module:function") where the code lives."""
         raise NotImplementedError  # pragma: no cover - interface
 
     def is_live(self, handle: Remote) -> bool:
@@ -242,13 +246,18 @@ class LocalSession(Session):
         return count_aten_ops(lambda: target(*args, **kwargs))
 
     def time_call(self, handle: Remote, args: Sequence, kwargs: dict, *, warmup: int,
-                  repeats: int) -> tuple[float, Any]:
+                  repeats: int, keep: int | None = None) -> tuple[float, Any]:
         from .perf import median_ms_local
 
         fn = self._object(handle)
         ms, out, _ = median_ms_local(fn, tuple(self._unwrap(tuple(args))), self._unwrap(dict(kwargs)),
                                      warmup=warmup, repeats=repeats)
-        return ms, self._result(out)
+        return ms, self._result(select_output(out, keep))
+
+    def kit_call(self, name: str, args: Sequence, kwargs: dict) -> Any:
+        __tracebackhide__ = True
+        fn = kit_function(name)
+        return self._result(fn(*self._unwrap(tuple(args)), **self._unwrap(dict(kwargs))))
 
 
 def _holds_remote(value: Any) -> bool:
@@ -259,6 +268,26 @@ def _holds_remote(value: Any) -> bool:
     if type(value) is dict:
         return any(_holds_remote(v) for v in value.values())
     return False
+
+
+def select_output(out: Any, keep: int | None) -> Any:
+    """``out[keep]`` when ``out`` is a tuple/list and ``keep`` is set (skip big extras)."""
+    if keep is not None and isinstance(out, (tuple, list)) and len(out) > keep:
+        return out[keep]
+    return out
+
+
+def kit_function(name: str):
+    """The public kit function ``"kit.module:function"`` (nothing outside ``kit``)."""
+    import importlib
+
+    module_name, _, attr = name.partition(":")
+    if not (module_name == "kit" or module_name.startswith("kit.")) or not attr or "." in attr:
+        raise ValueError(f"run_kit needs 'kit.<module>:<function>', got {name!r}")
+    fn = getattr(importlib.import_module(module_name), attr)
+    if not callable(fn):
+        raise TypeError(f"{name} is not a function")
+    return fn
 
 
 def invoke(target: Any, method: str | None, args: Sequence, kwargs: dict) -> Any:
@@ -401,6 +430,24 @@ def count_torch_ops(fn: Any, *args: Any, **kwargs: Any) -> dict[str, int]:
     if not isinstance(fn, Remote):
         raise TypeError("count_torch_ops needs a function or object of the implementation")
     return fn._kit_session.count_ops(fn, args, kwargs)
+
+
+def run_kit(impl: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run a public ``kit`` function where the implementation under test lives.
+
+    For helpers that must work on the implementation's objects in place, e.g.
+    training a model of the implementation with the kit's training loop::
+
+        model = impl.TinyLanguageModel(...)
+        losses = run_kit(impl, "kit.tiny_lm:train_tiny_lm", model, seed=0)
+
+    ``impl`` is the ``impl`` fixture (or any handle of the same implementation).
+    """
+    __tracebackhide__ = True
+    session = impl.kit_session if isinstance(impl, ModuleProxy) else getattr(impl, "_kit_session", None)
+    if session is None:
+        raise TypeError("run_kit needs the impl fixture or a handle of the implementation")
+    return session.kit_call(name, args, kwargs)
 
 
 def call_with_grad(fn: Any, *args: Any, wrt: Sequence[int | str] = (0,), **kwargs: Any):

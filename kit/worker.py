@@ -17,6 +17,7 @@ Requests (a codec tree ``["dict", ...]`` with ``op`` and arguments)::
     grad     hid, args, kwargs, wrt        -> [value, grads]
     time     hid, args, kwargs, warmup, repeats -> [ms, value]
     count    hid, args, kwargs             -> {op name: count}
+    kit_call name, args, kwargs            -> value of a public kit function run here
     release  hid
     callback-reply (only while a call is waiting for a trusted callback)
 """
@@ -186,7 +187,7 @@ class Worker:
 
     def handle(self, request: dict) -> None:
         from .loader import import_exercise
-        from .remote import count_aten_ops, invoke, run_with_grad
+        from .remote import count_aten_ops, invoke, kit_function, run_with_grad, select_output
 
         op = request["op"]
         if op == "import":
@@ -216,11 +217,14 @@ class Worker:
             ms, out, _ = median_ms_local(self.target(request), tuple(request["args"]),
                                          dict(request["kwargs"]), warmup=request["warmup"],
                                          repeats=request["repeats"])
-            self.reply(True, [ms, out])
+            self.reply(True, [ms, select_output(out, request.get("keep"))])
         elif op == "count":
             target = self.target(request)
             args, kwargs = request["args"], request["kwargs"]
             self.reply(True, count_aten_ops(lambda: target(*args, **kwargs)))
+        elif op == "kit_call":
+            fn = kit_function(request["name"])
+            self.reply(True, fn(*request["args"], **request["kwargs"]))
         elif op == "release":
             self.objects.pop(request["hid"], None)
             self.reply(True, None)
