@@ -377,8 +377,9 @@ class WorkerSession(Session):
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "KIT_WORKER_TOKEN": self._token,
+            "OMP_NUM_THREADS": os.environ.get("KIT_TORCH_THREADS", "1"),
         }
-        for name in ("TRITON_INTERPRET", "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+        for name in ("TRITON_INTERPRET", "CUDA_VISIBLE_DEVICES", "MKL_NUM_THREADS",
                      "LD_LIBRARY_PATH", "KIT_WORKER_DEBUG"):
             if name in os.environ:
                 env[name] = os.environ[name]

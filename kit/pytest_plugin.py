@@ -93,6 +93,10 @@ def _deterministic_torch() -> None:
         return
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
+    if not torch.cuda.is_available():
+        # The tests' tensors are small: one thread is faster than several fighting over the
+        # cores (a 2-core CI machine, a worker process beside this one). KIT_TORCH_THREADS=n.
+        torch.set_num_threads(int(os.environ.get("KIT_TORCH_THREADS", "1")))
 
 
 def set_session_factory(config: pytest.Config, factory) -> None:
