@@ -144,9 +144,9 @@ def _plant(repo: Path, tmp: Path, how: str) -> Path:
         mutant = next((repo / "graders" / "mutants" / "tokenization").glob("*.py"))
         shutil.copy2(mutant, planted / "exercises" / "tokenization_variant.py")
     elif how == "solution quoted in a data file":
-        lines = [line for line in solution.splitlines() if "ngrams" in line or "tokens[i" in line
-                 or "isinstance(n" in line or "n < 1" in line or "at least 1" in line]
-        (planted / "kit" / "data" / "notes.md").write_text("Notes\n\n```\n" + "\n".join(lines) + "\n```\n")
+        start = solution.index("def ngrams")
+        quoted = solution[start:solution.index("\n\n", start)]
+        (planted / "kit" / "data" / "notes.md").write_text(f"Notes\n\n```python\n{quoted}\n```\n")
     else:  # pragma: no cover
         raise AssertionError(how)
     return planted
