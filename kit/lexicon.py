@@ -14,6 +14,8 @@ A WordNet-"morphy"-style lemmatizer needs three things besides its code:
 Parts of speech are WordNet's letters: ``"n"`` noun, ``"v"`` verb, ``"a"``
 adjective, ``"r"`` adverb.
 
+The irregular forms are precomputed in ``kit/data/lemma_exceptions.tsv``.
+
 Source: the lookup table shipped inside the ``lemminflect`` package (MIT licence,
 a core dependency of the kit; ``lemminflect/resources/lemma_lu.csv.gz``, about
 80,000 ``form,category,lemma[/lemma...]`` rows). Nothing is downloaded: the
@@ -94,18 +96,6 @@ def known_lemmas(pos: str) -> frozenset[str]:
     return frozenset(_forms()[pos].values())
 
 
-def _by_rules(word: str, pos: str, lemmas: frozenset[str]) -> str:
-    """What the rules alone give: the word if it is a lemma, else the first rule whose result is."""
-    if word in lemmas:
-        return word
-    for suffix, replacement in SUFFIX_RULES[pos]:
-        if word.endswith(suffix):
-            candidate = word[: len(word) - len(suffix)] + replacement
-            if candidate in lemmas:
-                return candidate
-    return word
-
-
 @functools.lru_cache(maxsize=None)
 def exceptions(pos: str) -> Mapping[str, str]:
     """The irregular forms of ``pos``: a read-only ``{form: lemma}`` (``ValueError`` for another tag).
@@ -118,9 +108,15 @@ def exceptions(pos: str) -> Mapping[str, str]:
     unchanged" reproduces lemminflect's lemma for every form in its table.
     """
     _check_pos(pos)
-    lemmas = known_lemmas(pos)
-    table = {form: lemma for form, lemma in _forms()[pos].items()
-             if lemma != form and _by_rules(form, pos, lemmas) != lemma}
-    # Forms that are lemmas of their own but also an irregular form of another
-    # lemma (found -> find) are in the table too: the table is looked up first.
-    return MappingProxyType(table)
+    return MappingProxyType(_exception_table()[pos])
+
+
+@functools.lru_cache(maxsize=1)
+def _exception_table() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = {pos: {} for pos in POS_TAGS}
+    text = (Path(__file__).parent / "data" / "lemma_exceptions.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            pos, form, lemma = line.split("\t")
+            table[pos][form] = lemma
+    return table

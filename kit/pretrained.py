@@ -56,9 +56,16 @@ def sentence_encoder() -> Any:
     return model
 
 
+@functools.lru_cache(maxsize=1)
 def tokenizer() -> Any:
-    """The model's Hugging Face WordPiece tokenizer."""
-    return sentence_encoder().tokenizer
+    """The model's Hugging Face WordPiece tokenizer (loaded alone: no model weights)."""
+    if not available():
+        raise ModuleNotFoundError(MISSING_REASON)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(model_dir()))
 
 
 def embed(texts: list[str], normalize: bool = True):
