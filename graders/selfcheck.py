@@ -162,7 +162,8 @@ def report(records: list[dict], names: list[str], stream) -> int:
 
     write("Self-check of the graders")
     write("=" * 78)
-    write(f"{'exercise':<22}{'solutions':>14}{'stubs (NotImplementedError)':>30}{'mutants':>12}")
+    write(f"{'exercise':<22}{'solutions pass':>16}{'stubs fail by NIE':>20}{'mutants killed':>16}"
+          f"  {'GPU/extra skips':<16}")
     for name in names:
         sol = by_impl.get((name, "solutions"), [])
         stub = by_impl.get((name, "exercises"), [])
@@ -174,9 +175,8 @@ def report(records: list[dict], names: list[str], stream) -> int:
         mutants = mutants_of(name)
         killed = sum(any(r["outcome"] == "failed" for r in by_impl.get((name, f"mutant:{name}:{m}"), []))
                      for m in mutants)
-        skip_note = f" ({sol_skip} skipped)" if sol_skip else ""
-        write(f"{name:<22}{sol_pass:>6}/{len(sol) - sol_skip:<4}{skip_note:<4}"
-              f"{stub_nie:>18}/{len(stub_run):<10}{killed:>6}/{len(mutants):<4}")
+        write(f"{name:<22}{f'{sol_pass}/{len(sol) - sol_skip}':>16}{f'{stub_nie}/{len(stub_run)}':>20}"
+              f"{f'{killed}/{len(mutants)}':>16}  {sol_skip or '':<16}")
         for r in sol:
             if r["outcome"] == "failed":
                 problems.append(f"{name}: the solution fails {r['test']}: {r['exc_type']}: {r['message']}")
