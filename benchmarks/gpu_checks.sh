@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every GPU check of the kit in one run (for a lent GPU machine or an instructor's own GPU):
-# the GPU/perf tests of attention, masking and flash_attention (correctness + throughput vs a
-# same-run reference), the three benchmark tables, and one sandboxed grade run whose
-# results.json carries the perf figures in its leaderboard. Writes logs under ${OUT:-gpu-out}.
+# the GPU/perf tests of attention, masking, flash_attention and flash_attention_backward
+# (correctness + throughput vs a same-run reference), the benchmark tables, and one
+# sandboxed grade run whose results.json carries the perf figures in its leaderboard.
+# Writes logs under ${OUT:-gpu-out}.
 # Each step has its own time limit so one slow step cannot eat the others' time.
 set -u
 export PYTHONUNBUFFERED=1
@@ -17,6 +18,9 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 step 270 "$PY" benchmarks/flash_attention.py 2>&1 | tee "$OUT/flash_bench.txt"
 step 150 "$PY" -m pytest tests/test_flash_attention.py graders/test_flash_attention.py -q -rs -p no:cacheprovider \
   -o addopts="" --impl solutions 2>&1 | tee "$OUT/flash_pytest.txt" | tail -25
+step 200 "$PY" benchmarks/flash_attention_backward.py --quick 2>&1 | tee "$OUT/flash_bwd_bench.txt"
+step 200 "$PY" -m pytest tests/test_flash_attention_backward.py graders/test_flash_attention_backward.py -q -rs \
+  -p no:cacheprovider -o addopts="" --impl solutions 2>&1 | tee "$OUT/flash_bwd_pytest.txt" | tail -25
 step 90 "$PY" -m pytest graders/test_attention.py graders/test_masking.py tests/test_attention.py tests/test_masking.py \
   -m "gpu or perf" -q -rA -s -p no:cacheprovider -o addopts="" --impl solutions 2>&1 | tee "$OUT/perf_pytest.txt" | grep -E "perf\]|passed|failed|PASSED|FAILED|Error" | head -30
 step 60 "$PY" benchmarks/attention.py 2>&1 | tee "$OUT/bench_attention.txt" | tail -15

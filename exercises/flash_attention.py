@@ -117,14 +117,14 @@ INTERPRET = os.environ.get("TRITON_INTERPRET", "0") not in ("", "0")
 
 @triton.jit
 def _flash_attention_kernel(
-        Q, K, V, Out,
+        Q, K, V, Out, Lse,
         stride_qb, stride_qh, stride_qm, stride_qd,
         stride_kb, stride_kh, stride_kn, stride_kd,
         stride_vb, stride_vh, stride_vn, stride_vd,
         stride_ob, stride_oh, stride_om, stride_od,
         H, L, S, qk_scale,
         IS_CAUSAL: tl.constexpr, HEAD_DIM: tl.constexpr, DOT_PRECISION: tl.constexpr,
-        BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+        STORE_LSE: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
     """Rows ``[pid_m * BLOCK_M, pid_m * BLOCK_M + BLOCK_M)`` of the output of one (batch, head).
 
     ``qk_scale`` is ``scale * log2(e)``. ``DOT_PRECISION`` goes to every ``tl.dot``
@@ -183,20 +183,28 @@ def _flash_attention_kernel(
     # ---- given: store the rows that exist.
     tl.store(o_base + offs_m[:, None] * stride_om + offs_d[None, :] * stride_od,
              acc.to(Out.dtype.element_ty), mask=offs_m[:, None] < L)
+    # ---- given: for the flash_attention_backward exercise, save each row's log-sum-exp
+    # of the scaled scores, log(sum_j exp(scale * q . k_j)) = (m + log2(l)) * ln(2), in a
+    # contiguous float32 (B, H, L) tensor. It needs m_i and l_i as your loop leaves them.
+    if STORE_LSE:
+        tl.store(Lse + pid_bh.to(tl.int64) * L + offs_m,
+                 (m_i + tl.math.log2(l_i)) * 0.6931471805599453, mask=offs_m < L)
 
 
 def _launch(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, out: torch.Tensor, *,
-            is_causal: bool, scale: float) -> None:
+            is_causal: bool, scale: float, lse: torch.Tensor | None = None) -> None:
     """Run ``_flash_attention_kernel`` writing into ``out`` (given complete).
 
     Expects checked inputs: ``q``, ``out`` ``(B, H, L, D)``; ``k``, ``v`` ``(B, H, S, D)``
     with ``S >= 1`` and ``B * H * L >= 1``; one dtype, one device; a float ``scale``.
+    ``lse``, when given, is a contiguous float32 ``(B, H, L)`` tensor that receives the
+    rows' log-sum-exp (the ``flash_attention_backward`` exercise uses it).
     """
     if INTERPRET and q.dtype == torch.bfloat16:
         # Triton's interpreter computes bfloat16 arithmetic (and tl.dot) on raw bit
         # patterns; run float32 copies there and round the result.
         out32 = torch.empty_like(out, dtype=torch.float32)
-        _launch(q.float(), k.float(), v.float(), out32, is_causal=is_causal, scale=scale)
+        _launch(q.float(), k.float(), v.float(), out32, is_causal=is_causal, scale=scale, lse=lse)
         out.copy_(out32)
         return
     B, H, L, D = q.shape
@@ -214,9 +222,10 @@ def _launch(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, out: torch.Tensor
         precision = "tf32x3" if tensor_cores else "ieee"
     with torch.cuda.device(q.device) if q.is_cuda else contextlib.nullcontext():
         _flash_attention_kernel[grid](
-            q, k, v, out, *q.stride(), *k.stride(), *v.stride(), *out.stride(),
+            q, k, v, out, out if lse is None else lse,  # (out stands in when lse is not wanted)
+            *q.stride(), *k.stride(), *v.stride(), *out.stride(),
             H, L, S, scale * LOG2E,
-            IS_CAUSAL=is_causal, HEAD_DIM=D, DOT_PRECISION=precision,
+            IS_CAUSAL=is_causal, HEAD_DIM=D, DOT_PRECISION=precision, STORE_LSE=lse is not None,
             BLOCK_M=block_m, BLOCK_N=block_n, num_warps=warps, num_stages=stages)
 
 

@@ -249,9 +249,9 @@ def summary_text(outcome: Outcome) -> str:
     lines = [f"Submission: {outcome.label}",
              f"Isolation:  {results['extra_data']['isolation']}",
              f"Score:      {results['score']} / {results['max_score']}", ""]
-    lines.append(f"{'exercise':<22}{'points':>12}")
+    lines.append(f"{'exercise':<26}{'points':>12}")
     for exercise, (earned, possible) in outcome.per_exercise.items():
-        lines.append(f"{exercise:<22}{earned:>6} / {possible:<4}")
+        lines.append(f"{exercise:<26}{earned:>6} / {possible:<4}")
     if outcome.error:
         lines += ["", f"NOTE: {outcome.error}"]
     failed = [t for t in results["tests"] if t["status"] != "passed"]

@@ -14,7 +14,8 @@ Before anything is written to ``OUT_DIR`` the copy is built in a temporary folde
 and **checked**, file by file, for leaks (see :func:`find_leaks`): no function body,
 solution-only statement or distinctive line of ``solutions/*.py``, of the wrong
 implementations in ``graders/mutants/`` or of the hidden tests ``graders/test_*.py``
-may appear anywhere in it. A helper that a stub gives complete (identical in the
+may appear anywhere in it (a hidden test's text that its exercise's public test already
+shows, such as the shared fixtures, is public). A helper that a stub gives complete (identical in the
 stub and the solution) is public by design when its docstring says so (the word
 "given", e.g. "Given complete."), when it has no docstring (a function to write
 always has one) or when it is a method of a class whose other methods are stubbed;
@@ -255,15 +256,38 @@ def _public_design(stub_path: Path, solution_tree: ast.Module | None, exercise: 
                 and not _declared_given(func, in_stubbed_class):
             design.unstubbed.append(f"{exercise}.{name}")
             continue
-        design.bodies.add(key)
         if solution_bodies.get(name) == key:
             design.given.append(f"{exercise}.{name}")
-        body = _strip_docstring(func.body)
-        if body:
-            design.lines.update(_code_lines(source, body[0].lineno, body[-1].end_lineno, skip))
+        _add_function(design, source, func, skip)
+    _add_module_statements(design, source, tree, skip)
+    return design
+
+
+def _add_function(design: PublicDesign, source: str, func, skip) -> None:
+    design.bodies.add(_body_key(func)[0])
+    body = _strip_docstring(func.body)
+    if body:
+        design.lines.update(_code_lines(source, body[0].lineno, body[-1].end_lineno, skip))
+
+
+def _add_module_statements(design: PublicDesign, source: str, tree: ast.Module, skip) -> None:
     for node in _module_statements(tree):
         design.statements.add(_dump([node]))
         design.lines.update(_code_lines(source, node.lineno, node.end_lineno, skip))
+
+
+def _public_text(path: Path) -> PublicDesign:
+    """Every body, module statement and code line of a public file (empty if missing)."""
+    design = PublicDesign()
+    if not path.is_file():
+        return design
+    source, tree = _parse(path)
+    if tree is None:
+        return design
+    skip = _docstring_lines(tree)
+    for _, func in _functions(tree):
+        _add_function(design, source, func, skip)
+    _add_module_statements(design, source, tree, skip)
     return design
 
 
@@ -338,7 +362,10 @@ def collect_secrets(repo_root: Path = REPO_ROOT) -> Secrets:
             sources.append(secret)
     for path in sorted(graders.glob("test_*.py")) if graders.is_dir() else []:
         exercise = path.stem.removeprefix("test_")
-        secret = _secret_of_file(path, repo_root, "grader", exercise if exercise in BY_NAME else None)
+        # What the exercise's public test shows (the same fixtures, the same imports) is
+        # public already; the rest of the hidden test is the secret.
+        secret = _secret_of_file(path, repo_root, "grader", exercise if exercise in BY_NAME else None,
+                                 _public_text(repo_root / "tests" / path.name))
         if secret is not None:
             sources.append(secret)
     return Secrets(sources=sources, given=sorted(set(given)), unstubbed=sorted(set(unstubbed)))

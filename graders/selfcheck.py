@@ -162,7 +162,7 @@ def report(records: list[dict], names: list[str], stream) -> int:
 
     write("Self-check of the graders")
     write("=" * 78)
-    write(f"{'exercise':<22}{'solutions pass':>16}{'stubs fail by NIE':>20}{'mutants killed':>16}"
+    write(f"{'exercise':<26}{'solutions pass':>16}{'stubs fail by NIE':>20}{'mutants killed':>16}"
           f"  {'GPU/extra skips':<16}")
     for name in names:
         sol = by_impl.get((name, "solutions"), [])
@@ -175,7 +175,7 @@ def report(records: list[dict], names: list[str], stream) -> int:
         mutants = mutants_of(name)
         killed = sum(any(r["outcome"] == "failed" for r in by_impl.get((name, f"mutant:{name}:{m}"), []))
                      for m in mutants)
-        write(f"{name:<22}{f'{sol_pass}/{len(sol) - sol_skip}':>16}{f'{stub_nie}/{len(stub_run)}':>20}"
+        write(f"{name:<26}{f'{sol_pass}/{len(sol) - sol_skip}':>16}{f'{stub_nie}/{len(stub_run)}':>20}"
               f"{f'{killed}/{len(mutants)}':>16}  {sol_skip or '':<16}")
         for r in sol:
             if r["outcome"] == "failed":

@@ -32,6 +32,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("positional_encoding", 3, "Where each word is"),
     Exercise("attention", 3, "Self-attention and multi-head attention"),
     Exercise("flash_attention", 3, "A fused attention kernel (GPU track)"),
+    Exercise("flash_attention_backward", 3, "Training through the fused kernel (GPU track)"),
     Exercise("transformer", 3, "Encoder and decoder blocks, a tiny language model"),
     Exercise("reward_ranking", 3, "RLHF: learning from an expert's ranking"),
     Exercise("data_privacy", 4, "Personally identifiable information"),

@@ -100,6 +100,17 @@ def attention_flops(batch: int, heads: int, q_len: int, k_len: int, head_dim: in
     return flops / 2 if causal else flops
 
 
+def attention_backward_flops(batch: int, heads: int, q_len: int, k_len: int, head_dim: int,
+                             causal: bool) -> float:
+    """Backward attention FLOPs, the usual convention: 2.5x the forward pass.
+
+    Five matmuls of ``2*L*S*D`` each (recompute ``q k^T``; ``dp = do v^T``; ``dv``, ``dq``,
+    ``dk``), halved when causal; a second recomputation in a separate dq kernel is not
+    counted (FlashAttention-2 reports its backward throughput the same way).
+    """
+    return 2.5 * attention_flops(batch, heads, q_len, k_len, head_dim, causal)
+
+
 def tflops(flops: float, ms: float) -> float:
     return flops / (ms * 1e-3) / 1e12
 

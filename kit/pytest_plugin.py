@@ -280,16 +280,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     spec = config.stash[SPEC_KEY]
     write = terminalreporter.write_line
     terminalreporter.section(f"points ({spec.label})")
-    write(f"{'exercise':<22}{'points':>10}{'passed':>8}{'failed':>8}{'skipped':>9}")
+    write(f"{'exercise':<26}{'points':>10}{'passed':>8}{'failed':>8}{'skipped':>9}")
     total_e = total_p = total_s = 0
     for exercise in [e.name for e in EXERCISES if e.name in table]:
         row = table[exercise]
         total_e += row["earned"]
         total_p += row["possible"]
         total_s += row["skipped_points"]
-        write(f"{exercise:<22}{row['earned']:>5} /{row['possible']:>3}{row['passed']:>8}"
+        write(f"{exercise:<26}{row['earned']:>5} /{row['possible']:>3}{row['passed']:>8}"
               f"{row['failed']:>8}{row['skipped']:>9}")
-    write(f"{'total':<22}{total_e:>5} /{total_p:>3}")
+    write(f"{'total':<26}{total_e:>5} /{total_p:>3}")
     if total_s:
         write(f"({total_s} point(s) in skipped tests: no GPU, no extra, ... -- see the skip reasons "
               "with pytest -rs)")

@@ -95,7 +95,7 @@ def _attend_blocks(acc, l_i, m_i, q, k_ptrs, v_ptrs, stride_kn, stride_vn,
 
 @triton.jit
 def _flash_attention_kernel(
-        Q, K, V, Out,
+        Q, K, V, Out, Lse,
         stride_qb, stride_qh, stride_qm, stride_qd,
         stride_kb, stride_kh, stride_kn, stride_kd,
         stride_vb, stride_vh, stride_vn, stride_vd,
@@ -103,7 +103,7 @@ def _flash_attention_kernel(
         H, L, S, qk_scale,
         L_KEY, S_KEY,  # only for the autotuner's cache key (sizes rounded to a power of 2)
         IS_CAUSAL: tl.constexpr, HEAD_DIM: tl.constexpr, DOT_PRECISION: tl.constexpr,
-        BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+        STORE_LSE: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
     # Programs of one (batch, head) are launched together (their K and V stay in L2);
     # when causal, the heaviest query blocks (the last ones) go first.
     pid_m = tl.program_id(0)
@@ -152,6 +152,9 @@ def _flash_attention_kernel(
     acc = acc / l_i[:, None]
     tl.store(o_base + offs_m[:, None] * stride_om + offs_d[None, :] * stride_od,
              acc.to(Out.dtype.element_ty), mask=offs_m[:, None] < L)
+    if STORE_LSE:  # the rows' natural log-sum-exp, saved for the backward pass
+        tl.store(Lse + pid_bh.to(tl.int64) * L + offs_m,
+                 (m_i + tl.math.log2(l_i)) * 0.6931471805599453, mask=offs_m < L)
 
 
 # --------------------------------------------------------------------------- the TMA variant
@@ -249,7 +252,7 @@ def _prune(configs, named_args, **kwargs):
 _tuned_kernel = triton.autotune(
     configs=[triton.Config({"BLOCK_M": bm, "BLOCK_N": bn}, num_warps=w, num_stages=s)
              for bm, bn, w, s in sorted({c for family in _CONFIGS.values() for c in family})],
-    key=["L_KEY", "S_KEY", "HEAD_DIM", "IS_CAUSAL", "DOT_PRECISION"],
+    key=["L_KEY", "S_KEY", "HEAD_DIM", "IS_CAUSAL", "DOT_PRECISION", "STORE_LSE"],
     prune_configs_by={"early_config_prune": _prune},
 )(_flash_attention_kernel)
 
@@ -287,8 +290,8 @@ _tma_tuned_kernel = triton.autotune(
 )(_tma_kernel)
 
 
-def _use_tma(q: torch.Tensor, L: int, S: int) -> bool:
-    return (USE_TMA and TensorDescriptor is not None and not INTERPRET and q.is_cuda
+def _use_tma(q: torch.Tensor, L: int, S: int, lse: torch.Tensor | None) -> bool:
+    return (USE_TMA and lse is None and TensorDescriptor is not None and not INTERPRET and q.is_cuda
             and q.dtype in (torch.float16, torch.bfloat16) and L * S >= _AUTOTUNE_MIN_WORK
             and torch.cuda.get_device_capability(q.device)[0] >= 9)
 
@@ -361,27 +364,44 @@ def flash_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *, is_cau
     out = torch.empty_like(q)
     if B * H * L == 0:
         return out
+    _launch(q, k, v, out, is_causal=is_causal, scale=scale)
+    return out
+
+
+def _launch(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, out: torch.Tensor, *,
+            is_causal: bool, scale: float, lse: torch.Tensor | None = None) -> None:
+    """Run the kernel writing into ``out`` (and the rows' log-sum-exp into ``lse``).
+
+    Expects checked inputs with ``S >= 1`` and ``B * H * L >= 1`` and a float ``scale``;
+    ``lse``, when given, a contiguous float32 ``(B, H, L)`` tensor (the backward pass of
+    ``flash_attention_backward`` needs it). The same contract as the stub's ``_launch``.
+    """
+    B, H, L, D = q.shape
+    S = k.shape[2]
     if INTERPRET and q.dtype == torch.bfloat16:
         # Triton's interpreter computes bfloat16 arithmetic (and tl.dot) on raw bit
         # patterns; run the kernel on float32 copies there and round the result.
-        out.copy_(flash_attention(q.float(), k.float(), v.float(), is_causal=is_causal,
-                                  scale=scale))
-        return out
-    if _use_tma(q, L, S):  # pragma: no cover - needs a Hopper GPU
+        out32 = torch.empty_like(out, dtype=torch.float32)
+        _launch(q.float(), k.float(), v.float(), out32, is_causal=is_causal, scale=scale, lse=lse)
+        out.copy_(out32)
+        return
+    if _use_tma(q, L, S, lse):  # pragma: no cover - needs a Hopper GPU
         _flash_attention_tma(q, k, v, out, scale, is_causal)
-        return out
+        return
     precision = "tf32"  # fp16/bf16 dots ignore it
     if q.dtype == torch.float32:  # float32 accuracy: 3xTF32 on tensor cores, else plain FMAs
         tensor_cores = not q.is_cuda or torch.cuda.get_device_capability(q.device)[0] >= 8
         precision = "tf32x3" if tensor_cores else "ieee"
-    args = (q, k, v, out, *q.stride(), *k.stride(), *v.stride(), *out.stride(),
+    args = (q, k, v, out, out if lse is None else lse,  # out stands in when lse is not wanted
+            *q.stride(), *k.stride(), *v.stride(), *out.stride(),
             H, L, S, scale * LOG2E, triton.next_power_of_2(L), triton.next_power_of_2(S))
-    meta = dict(IS_CAUSAL=is_causal, HEAD_DIM=D, DOT_PRECISION=precision)
+    meta = dict(IS_CAUSAL=is_causal, HEAD_DIM=D, DOT_PRECISION=precision,
+                STORE_LSE=lse is not None)
     if INTERPRET:
         block_m, block_n = _INTERPRETER_BLOCKS
         _flash_attention_kernel[(triton.cdiv(L, block_m), B * H)](
             *args, **meta, BLOCK_M=block_m, BLOCK_N=block_n)
-        return out
+        return
     with torch.cuda.device(q.device):  # pragma: no cover - needs a GPU
         if L * S >= _AUTOTUNE_MIN_WORK:
             _tuned_kernel[lambda opts: (triton.cdiv(L, opts["BLOCK_M"]), B * H)](*args, **meta)
@@ -390,4 +410,3 @@ def flash_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *, is_cau
             _flash_attention_kernel[(triton.cdiv(L, block_m), B * H)](
                 *args, **meta, BLOCK_M=block_m, BLOCK_N=block_n, num_warps=warps,
                 num_stages=stages)
-    return out

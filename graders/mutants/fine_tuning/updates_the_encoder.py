@@ -1,34 +1,22 @@
 """Fine-tunes the encoder too: its parameters go into the optimizer and the features keep gradients."""
 import torch
-import torch.nn.functional as F
 
 from solutions.fine_tuning import *  # noqa: F401,F403
 
+from graders.mutants.fine_tuning import _common
+
 
 def fine_tune(encoder, head, inputs, labels, *, epochs, lr, seed=0):
-    if not isinstance(encoder, torch.nn.Module) or not isinstance(head, torch.nn.Module):
-        raise TypeError("encoder and head must be modules")
-    if not isinstance(inputs, torch.Tensor) or not isinstance(labels, torch.Tensor) \
-            or labels.is_floating_point():
-        raise TypeError("inputs must be a tensor and labels an integer tensor")
-    if labels.dim() != 1 or len(labels) != len(inputs) or type(epochs) is not int or epochs < 1 \
-            or not lr > 0:
-        raise ValueError("bad labels, epochs or lr")
+    # A loop of its own: the features are recomputed every epoch, with gradients, and
+    # (unlike train_head) neither module's mode is touched.
+    _common.check_arguments(encoder, head, inputs, labels, epochs, lr)
     params = [p for p in list(encoder.parameters()) + list(head.parameters()) if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=lr)
     losses = []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         for _ in range(epochs):
-            features = encoder(inputs)
-            if features.dim() != 2:
-                raise ValueError("the encoder must return 2-D features")
-            logits = head(features)
-            if labels.min() < 0 or labels.max() >= logits.shape[-1]:
-                raise ValueError("labels out of range")
-            loss = F.cross_entropy(logits, labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            features = _common.check_features(encoder(inputs))
+            loss = _common.train_step(optimizer, head(features), labels)
             losses.append(float(loss.detach()))
     return losses

@@ -1,80 +1,201 @@
-"""Shared parts of the flash_attention wrong implementations (not a mutant itself).
+"""Shared parts of the flash_attention and flash_attention_backward wrong
+implementations (not a mutant itself).
 
-Each mutant is the plain kernel of ``_plain_kernel.py`` (the completed stub) with one
-mistake put back by :func:`mutant` -- exact text replacements, so a mutant file shows
-just its mistake -- run through :func:`run` (the stub's launcher, with the input
-checks of the reference solution).
+A mutant is a *completed stub* -- the exercise's stub with its TODOs filled in the plain
+way a student would, the code the stub gives untouched -- with one mistake put back as
+exact text replacements, so a mutant file shows just its mistake. The completed stubs
+double as a check of the stubs' given code (launchers, the lse store, the autograd
+wiring): ``graders/selftests/test_flash_completed_stubs.py`` runs the graders on them.
 """
 import hashlib
-import importlib.util
-import math
+import importlib
+import os
+import sys
 import tempfile
+import types
 from pathlib import Path
 
-import torch
-import triton
+_ROOT = Path(__file__).resolve().parents[3]
+_BUILD = Path(tempfile.gettempdir()) / "kit-flash-completed"
+_PACKAGE = "kit_flash_completed_stubs"
 
-from solutions.flash_attention import INTERPRET, LOG2E, _check_inputs
 
+# --------------------------------------------------------------------------- completed stubs
+# Each completion is an exact text replacement: a change to a stub's TODO text fails
+# loudly here instead of drifting.
 
-def run(kernel, q, k, v, *, is_causal=False, scale=None, log2e=LOG2E):
+_FORWARD_LOOP = '''    hi = S
+    if IS_CAUSAL:
+        hi = tl.minimum(S, start_m + BLOCK_M)
+    for start_n in tl.range(0, hi, BLOCK_N):
+        cols = start_n + offs_n
+        k = tl.load(k_ptrs + start_n * stride_kn, mask=cols[:, None] < S, other=0.0)
+        s = tl.dot(q, tl.trans(k), input_precision=DOT_PRECISION) * qk_scale
+        keep = cols[None, :] < S
+        if IS_CAUSAL:
+            keep = keep & (cols[None, :] <= offs_m[:, None])
+        s = tl.where(keep, s, float("-inf"))
+        m_new = tl.maximum(m_i, tl.max(s, 1))
+        p = tl.math.exp2(s - m_new[:, None])
+        alpha = tl.math.exp2(m_i - m_new)
+        l_i = l_i * alpha + tl.sum(p, 1)
+        acc = acc * alpha[:, None]
+        v = tl.load(v_ptrs + start_n * stride_vn, mask=cols[:, None] < S, other=0.0)
+        acc = tl.dot(p.to(v.dtype), v, acc, input_precision=DOT_PRECISION)
+        m_i = m_new
+    acc = acc / l_i[:, None]
+'''
+
+_FORWARD_PYTHON = '''    from solutions.flash_attention import _check_inputs
+
     _check_inputs(q, k, v, is_causal, scale)
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     if k.shape[2] == 0:
         return torch.zeros_like(q)
     out = torch.empty_like(q)
     if out.numel():
-        _launch(kernel, q, k, v, out, is_causal=is_causal, qk_scale=scale * log2e)
+        _launch(q, k, v, out, is_causal=is_causal, scale=scale)
     return out
+'''
+
+_DKDV_LOOP = '''    lo = 0
+    if IS_CAUSAL:
+        lo = (start_n // BLOCK_M) * BLOCK_M
+    for start_m in tl.range(lo, L, BLOCK_M):
+        rows = start_m + offs_m
+        q = tl.load(q_ptrs + start_m * stride_qm, mask=rows[:, None] < L, other=0.0)
+        do = tl.load(do_ptrs + start_m * stride_dm, mask=rows[:, None] < L, other=0.0)
+        lse2 = tl.load(lse_ptr + rows, mask=rows < L, other=0.0) * 1.4426950408889634
+        delta = tl.load(delta_ptr + rows, mask=rows < L, other=0.0)
+        s_t = tl.dot(k, tl.trans(q), input_precision=DOT_PRECISION) * qk_scale
+        keep = offs_n[:, None] < S
+        if IS_CAUSAL:
+            keep = keep & (offs_n[:, None] <= rows[None, :])
+        s_t = tl.where(keep, s_t, float("-inf"))
+        p_t = tl.math.exp2(s_t - lse2[None, :])
+        dv = tl.dot(p_t.to(do.dtype), do, dv, input_precision=DOT_PRECISION)
+        dp_t = tl.dot(v, tl.trans(do), input_precision=DOT_PRECISION)
+        ds_t = p_t * (dp_t - delta[None, :])
+        dk = tl.dot(ds_t.to(q.dtype), q, dk, input_precision=DOT_PRECISION)
+    dk = dk * scale
+'''
+
+_DQ_LOOP = '''    hi = S
+    if IS_CAUSAL:
+        hi = tl.minimum(S, start_m + BLOCK_M)
+    for start_n in tl.range(0, hi, BLOCK_N):
+        cols = start_n + offs_n
+        k = tl.load(k_ptrs + start_n * stride_kn, mask=cols[:, None] < S, other=0.0)
+        v = tl.load(v_ptrs + start_n * stride_vn, mask=cols[:, None] < S, other=0.0)
+        s = tl.dot(q, tl.trans(k), input_precision=DOT_PRECISION) * qk_scale
+        keep = cols[None, :] < S
+        if IS_CAUSAL:
+            keep = keep & (cols[None, :] <= offs_m[:, None])
+        s = tl.where(keep, s, float("-inf"))
+        p = tl.math.exp2(s - lse2[:, None])
+        dp = tl.dot(do, tl.trans(v), input_precision=DOT_PRECISION)
+        ds = p * (dp - delta[:, None])
+        dq = tl.dot(ds.to(k.dtype), k, dq, input_precision=DOT_PRECISION)
+    dq = dq * scale
+'''
+
+_BACKWARD_PYTHON = '''    _check_backward_inputs(grad_out, q, k, v, out, lse, is_causal, scale)
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    if q.shape[0] * q.shape[1] * q.shape[2] == 0 or k.shape[2] == 0:
+        return torch.zeros_like(q), torch.zeros_like(k), torch.zeros_like(v)
+    dq, dk, dv = (torch.empty(t.shape, dtype=t.dtype, device=t.device) for t in (q, k, v))
+    _launch_backward(grad_out, q, k, v, out, lse, dq, dk, dv, is_causal=is_causal, scale=scale)
+    return dq, dk, dv
+'''
+
+_FUNCTION_FORWARD = '''        out, lse = flash_attention_forward(q, k, v, is_causal=is_causal, scale=scale)
+        ctx.save_for_backward(q, k, v, out, lse)
+        ctx.is_causal, ctx.scale = is_causal, scale
+        return out
+'''
+
+_FUNCTION_BACKWARD = '''        q, k, v, out, lse = ctx.saved_tensors
+        dq, dk, dv = flash_attention_backward(grad_out, q, k, v, out, lse,
+                                              is_causal=ctx.is_causal, scale=ctx.scale)
+        return dq, dk, dv, None, None
+'''
 
 
-def _launch(kernel, q, k, v, out, *, is_causal, qk_scale):
-    if INTERPRET and q.dtype == torch.bfloat16:
-        out32 = torch.empty_like(out, dtype=torch.float32)
-        _launch(kernel, q.float(), k.float(), v.float(), out32, is_causal=is_causal,
-                qk_scale=qk_scale)
-        out.copy_(out32)
-        return
-    B, H, L, D = q.shape
-    if INTERPRET:
-        block_m, block_n, warps, stages = 64, 32, 4, 1
-    elif q.dtype == torch.float32:
-        block_m, block_n, warps, stages = 64, 32, 4, 2
-    else:
-        block_m, block_n, warps, stages = 128, 64, (8 if D == 128 else 4), (2 if D == 128 else 3)
-    kernel[(triton.cdiv(L, block_m), B * H)](
-        q, k, v, out, *q.stride(), *k.stride(), *v.stride(), *out.stride(),
-        H, L, k.shape[2], qk_scale,
-        IS_CAUSAL=is_causal, HEAD_DIM=D,
-        DOT_PRECISION="tf32x3" if q.dtype == torch.float32 else "tf32",
-        BLOCK_M=block_m, BLOCK_N=block_n, num_warps=warps, num_stages=stages)
+def _between(source: str, first: str, last: str, new: str) -> str:
+    """Replace the lines from the one starting with ``first`` to the one ending with ``last``."""
+    start = source.index(first)
+    start = source.rindex("\n", 0, start) + 1
+    end = source.index(last, start)
+    end = source.index("\n", end + len(last) - 1) + 1
+    return source[:start] + new + source[end:]
 
 
-_TEMPLATE = Path(__file__).with_name("_plain_kernel.py")
-_BUILD = Path(tempfile.gettempdir()) / "kit-flash-mutants"
-
-
-def mutant(*edits: tuple[str, str]):
-    """The plain kernel with each ``(old, new)`` text replacement applied; returns ``_kernel``.
-
-    Every ``old`` must occur exactly once (so a template change cannot silently turn a
-    mutant into the right kernel). Triton compiles from source, so the edited kernel is
-    written to a module file and imported.
-    """
-    source = _TEMPLATE.read_text(encoding="utf-8")
+def _edit(source: str, edits) -> str:
     for old, new in edits:
         count = source.count(old)
         if count != 1:
-            raise ValueError(f"mutant edit expects {old!r} once in the plain kernel, found {count}")
+            raise ValueError(f"edit expects {old!r} once in the completed stub, found {count}")
         source = source.replace(old, new)
-    digest = hashlib.sha1(source.encode()).hexdigest()[:16]
+    return source
+
+
+def completed_forward_stub() -> str:
+    """exercises/flash_attention.py with the plain loop and the plain Python function."""
+    source = (_ROOT / "exercises" / "flash_attention.py").read_text(encoding="utf-8")
+    source = _between(source, "    # ---- TODO 1: the end of the key range.",
+                      "# ---- TODO 8: normalise: acc = acc / l_i[:, None].", _FORWARD_LOOP)
+    return _edit(source, [('    raise NotImplementedError("flash_attention.flash_attention: not '
+                           'implemented yet")\n', _FORWARD_PYTHON)])
+
+
+def completed_backward_stub() -> str:
+    """exercises/flash_attention_backward.py with every TODO filled in the plain way."""
+    source = (_ROOT / "exercises" / "flash_attention_backward.py").read_text(encoding="utf-8")
+    source = _between(source, "    # ---- TODO 1: the first query block.",
+                      "# ---- TODO 8: dk = dk * scale (ds is the gradient of the *scaled* scores).",
+                      _DKDV_LOOP)
+    source = _between(source, "    # ---- TODO 9: the end of the key range:", "# ---- TODO 13: dq = dq * scale.",
+                      _DQ_LOOP)
+    source = _between(source, '    raise NotImplementedError("flash_attention_backward.'
+                      'flash_attention_backward:', 'not implemented yet")', _BACKWARD_PYTHON)
+    source = _between(source, '        raise NotImplementedError("flash_attention_backward.'
+                      'FlashAttentionFunction.forward: "', '"not implemented yet")',
+                      _FUNCTION_FORWARD)
+    return _between(source, '        raise NotImplementedError("flash_attention_backward.'
+                    'FlashAttentionFunction.backward: "', '"not implemented yet")',
+                    _FUNCTION_BACKWARD)
+
+
+def load_completed(name: str, source: str) -> types.ModuleType:
+    """Import ``source`` as a module of a package that also holds the completed forward
+    stub as ``flash_attention`` (so the backward stub's ``from .flash_attention import``
+    finds it). Triton compiles kernels from their source file, so each is written to disk,
+    named by a hash of its text (atomic writes: parallel self-checks share the folder)."""
     _BUILD.mkdir(parents=True, exist_ok=True)
-    path = _BUILD / f"flash_mutant_{digest}.py"
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(source, encoding="utf-8")
-        tmp.replace(path)
-    spec = importlib.util.spec_from_file_location(f"kit_flash_mutant_{digest}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module._kernel
+    if _PACKAGE not in sys.modules:
+        package = types.ModuleType(_PACKAGE)
+        package.__path__ = [str(_BUILD)]
+        sys.modules[_PACKAGE] = package
+    digest = hashlib.sha1(source.encode()).hexdigest()[:16]
+    for stem, text in (("flash_attention", completed_forward_stub()), (f"{name}_{digest}", source)):
+        path = _BUILD / f"{stem}.py"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            tmp = _BUILD / f"{stem}.{os.getpid()}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+    return importlib.import_module(f"{_PACKAGE}.{name}_{digest}")
+
+
+def _public(module: types.ModuleType) -> dict:
+    return {name: value for name, value in vars(module).items() if not name.startswith("_")}
+
+
+def forward_mutant(*edits: tuple[str, str]) -> dict:
+    """The public names of the completed flash_attention stub with each edit applied
+    (for a mutant module's ``globals().update(...)``)."""
+    return _public(load_completed("flash_attention_mutant", _edit(completed_forward_stub(), edits)))
+
+
+def backward_mutant(*edits: tuple[str, str]) -> dict:
+    """The same for the completed flash_attention_backward stub."""
+    return _public(load_completed("flash_attention_backward", _edit(completed_backward_stub(), edits)))

@@ -1,0 +1,154 @@
+"""Public tests for flash_attention_backward (run: pytest -m flash_attention_backward).
+
+Without a CUDA GPU the kernels run on CPU tensors through Triton's interpreter (the
+kit sets TRITON_INTERPRET=1): small sizes only. The expected values are attention and
+its autograd gradients in float64 (``kit.attention_reference``); gradients are
+compared with ``grad_tolerance`` (the dtype's tolerance, scaled by the largest
+gradient). ``flash_attention`` (autograd) also uses your forward kernel from the
+``flash_attention`` exercise.
+"""
+
+import pytest
+import torch
+
+from kit.attention_reference import attention_with_grads, expect_gradients, row_logsumexp
+from kit.checks import expect_close, expect_tensor
+from kit.perf import attention_backward_flops, check_ratio, device_name, median_ms, tflops
+from kit.remote import call_with_grad, count_torch_ops
+
+pytestmark = pytest.mark.triton  # every test here needs Triton (Linux)
+
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+
+# The course's long-range example, one token per word or punctuation mark (21 tokens).
+JANE = ("Jane , who lives in New York and works as a software engineer , loves exploring "
+        "new restaurants in the city").split()
+
+
+def make_inputs(B, H, L, S, D, dtype=torch.float32, seed=0):
+    """q, k, v and an output gradient, on the test device."""
+    g = torch.Generator().manual_seed(seed)
+    shapes = [(B, H, L, D), (B, H, S, D), (B, H, S, D), (B, H, L, D)]
+    return [torch.randn(shape, generator=g).to(dtype).to(DEVICE) for shape in shapes]
+
+
+def check_backward(impl, q, k, v, do, what, hint=None, **kwargs):
+    """flash_attention_backward from the exact out and lse, against float64 autograd."""
+    ref = attention_with_grads(q, k, v, do, **kwargs)
+    out, lse = ref["out"].to(DEVICE), ref["lse"].to(DEVICE)
+    got = impl.flash_attention_backward(do, q, k, v, out, lse, **kwargs)
+    assert isinstance(got, (tuple, list)) and len(got) == 3, (
+        f"{what} should return (dq, dk, dv), got {type(got).__name__}")
+    for name, grad, like in zip(("dq", "dk", "dv"), got, (q, k, v)):
+        expect_tensor(grad, f"{name} of {what}", shape=tuple(like.shape), dtype=like.dtype,
+                      device=like.device.type)
+    expect_gradients(got, ref, what, hint=hint)
+
+
+@pytest.mark.points(2)
+def test_worked_example(impl):
+    # The docstring's example in the first of 16 dimensions: q = 1, k = [1, 2],
+    # v = [10, 20], do = 1, scale 1 -> dq = 1.966, dk = [-1.966, 1.966], dv = [0.269, 0.731].
+    q, k, v, do = (torch.zeros(1, 1, n, 16) for n in (1, 2, 2, 1))
+    q[..., 0, 0], do[..., 0, 0] = 1.0, 1.0
+    k[..., :, 0] = torch.tensor([1.0, 2.0])
+    v[..., :, 0] = torch.tensor([10.0, 20.0])
+    q, k, v, do = (t.to(DEVICE) for t in (q, k, v, do))
+    check_backward(impl, q, k, v, do, "flash_attention_backward(the worked example)", scale=1.0,
+                   hint="dv = p^T do; ds = p * (do v^T - delta) with delta = rowsum(do * out); "
+                        "dq = scale * ds k; dk = scale * ds^T q")
+
+
+@pytest.mark.points(2)
+def test_course_sentence_causal(impl):
+    q, k, v, do = make_inputs(1, 2, len(JANE), len(JANE), 16)
+    check_backward(impl, q, k, v, do, "flash_attention_backward(21 tokens, causal)",
+                   is_causal=True,
+                   hint="query i sees keys j <= i: mask the scores of later keys with -inf "
+                        "in both kernels (then p = exp2(-inf) = 0 there)")
+
+
+@pytest.mark.points(2)
+def test_several_blocks_ragged_lengths(impl):
+    q, k, v, do = make_inputs(2, 2, 100, 100, 32, seed=1)
+    check_backward(impl, q, k, v, do, "flash_attention_backward(B=2, H=2, L=S=100, D=32)",
+                   hint="p = exp2(s * qk_scale - lse * log2(e)) uses the saved lse: no max, no "
+                        "rescaling; queries past L get -inf scores and add nothing")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("L,S", [(40, 100), (100, 40)])
+def test_causal_when_lengths_differ(impl, L, S):
+    q, k, v, do = make_inputs(1, 2, L, S, 32, seed=2)
+    check_backward(impl, q, k, v, do, f"flash_attention_backward(L={L}, S={S}, causal)",
+                   is_causal=True,
+                   hint="causal is top-left aligned as in the forward pass: query i sees keys "
+                        "j <= i; keys after the last query get zero gradients")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=["fp16", "bf16"])
+def test_half_precision(impl, dtype):
+    q, k, v, do = make_inputs(1, 2, 96, 128, 64, dtype=dtype, seed=3)
+    check_backward(impl, q, k, v, do, f"flash_attention_backward({dtype})",
+                   hint="accumulate dq, dk, dv in float32; cast p and ds to the input dtype "
+                        "only as operands of tl.dot")
+
+
+@pytest.mark.points(2)
+def test_training_through_autograd(impl):
+    q, k, v, _ = make_inputs(1, 2, 50, 50, 32, seed=4)
+    out, grads = call_with_grad(impl.flash_attention, q, k, v, is_causal=True, wrt=(0, 1, 2))
+    ref = attention_with_grads(q, k, v, torch.ones(q.shape), is_causal=True)
+    expect_close(out, ref["out"], "flash_attention(q, k, v, is_causal=True)",
+                 hint="FlashAttentionFunction.forward returns the output of "
+                      "flash_attention_forward")
+    expect_gradients(grads, ref, "out.sum().backward() through flash_attention",
+                     hint="save q, k, v, out and lse in forward (ctx.save_for_backward) and "
+                          "pass them, with is_causal and scale, to flash_attention_backward")
+
+
+COMPUTE_OPS = {"mm", "bmm", "matmul", "baddbmm", "addmm", "einsum", "mul", "div", "add", "sub",
+               "exp", "exp2", "softmax", "_softmax", "_softmax_backward_data", "amax", "max",
+               "sum", "where", "masked_fill", "tril", "triu", "linear", "logsumexp"}
+
+
+@pytest.mark.points(1)
+def test_the_kernels_do_the_work(impl):
+    q, k, v, do = make_inputs(1, 1, 40, 40, 16, seed=5)
+    ref = attention_with_grads(q, k, v, do, is_causal=True)
+    ops = count_torch_ops(impl.flash_attention_backward, do, q, k, v, ref["out"].to(DEVICE),
+                          ref["lse"].to(DEVICE), is_causal=True)
+    used = sorted(op for op in ops if op in COMPUTE_OPS or "scaled_dot_product" in op)
+    assert not used, (f"flash_attention_backward called PyTorch's {used}: the gradients must "
+                      "be computed by the Triton kernels (PyTorch only allocates them)")
+
+
+@pytest.mark.gpu
+@pytest.mark.perf
+@pytest.mark.points(2)
+@pytest.mark.timeout(300)
+def test_throughput_vs_pytorch_flash_backward(impl, record_perf):
+    import torch.nn.functional as F
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    B, H, L, D = 4, 16, 4096, 64
+    q, k, v, do = make_inputs(B, H, L, L, D, dtype=torch.bfloat16, seed=6)
+    leaves = [t.clone().requires_grad_() for t in (q, k, v)]
+    try:
+        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
+            ref_out = F.scaled_dot_product_attention(*leaves, is_causal=True)
+    except RuntimeError as exc:
+        pytest.skip(f"PyTorch's SDPA flash backend does not run on {device_name()}: {exc}")
+    ref_ms, ref = median_ms(
+        lambda: torch.autograd.grad(ref_out, leaves, do, retain_graph=True))
+    lse = row_logsumexp(q, k, is_causal=True)
+    ms, got = median_ms(impl.flash_attention_backward, do, q, k, v, ref_out.detach(), lse,
+                        is_causal=True)
+    expect_gradients(got, dict(zip(("dq", "dk", "dv"), ref)),
+                     "bf16 (4, 16, 4096, 64) causal, vs SDPA flash")
+    flops = attention_backward_flops(B, H, L, L, D, causal=True)
+    check_ratio("flash_attention_backward_vs_sdpa_flash", tflops(flops, ms),
+                tflops(flops, ref_ms), record_perf,
+                what="flash_attention_backward bf16 (4, 16, 4096, 64) causal")
+
