@@ -191,8 +191,8 @@ def _tma_attend_blocks(acc, l_i, m_i, q, k_desc, v_desc, bh, offs_m, lo, hi, S, 
 
 
 @triton.jit
-def _tma_kernel(q_desc, k_desc, v_desc, o_desc, L, S, qk_scale, L_KEY, S_KEY,
-                IS_CAUSAL: tl.constexpr, HEAD_DIM: tl.constexpr,
+def _tma_kernel(q_desc, k_desc, v_desc, o_desc, Lse, L, S, qk_scale, L_KEY, S_KEY,
+                IS_CAUSAL: tl.constexpr, HEAD_DIM: tl.constexpr, STORE_LSE: tl.constexpr,
                 BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
     pid_m = tl.program_id(0)
     if IS_CAUSAL:
@@ -217,6 +217,9 @@ def _tma_kernel(q_desc, k_desc, v_desc, o_desc, L, S, qk_scale, L_KEY, S_KEY,
                                        S, qk_scale, True, IS_CAUSAL, BLOCK_N, HEAD_DIM)
     acc = acc / l_i[:, None]
     o_desc.store([bh, start_m, 0], acc.to(q.dtype).reshape(1, BLOCK_M, HEAD_DIM))
+    if STORE_LSE:  # the rows' natural log-sum-exp, saved for the backward pass
+        tl.store(Lse + bh.to(tl.int64) * L + offs_m, (m_i + tl.math.log2(l_i)) * 0.6931471805599453,
+                 mask=offs_m < L)
 
 
 # --------------------------------------------------------------------------- configurations
@@ -285,18 +288,18 @@ _tma_tuned_kernel = triton.autotune(
     configs=[triton.Config({"BLOCK_M": bm, "BLOCK_N": bn}, num_warps=w, num_stages=st,
                            pre_hook=_tma_block_shapes)
              for bm, bn, w, st in sorted({c for family in _TMA_CONFIGS.values() for c in family})],
-    key=["L_KEY", "S_KEY", "HEAD_DIM", "IS_CAUSAL"],
+    key=["L_KEY", "S_KEY", "HEAD_DIM", "IS_CAUSAL", "STORE_LSE"],
     prune_configs_by={"early_config_prune": _tma_prune},
 )(_tma_kernel)
 
 
-def _use_tma(q: torch.Tensor, L: int, S: int, lse: torch.Tensor | None) -> bool:
-    return (USE_TMA and lse is None and TensorDescriptor is not None and not INTERPRET and q.is_cuda
+def _use_tma(q: torch.Tensor, L: int, S: int) -> bool:
+    return (USE_TMA and TensorDescriptor is not None and not INTERPRET and q.is_cuda
             and q.dtype in (torch.float16, torch.bfloat16) and L * S >= _AUTOTUNE_MIN_WORK
             and torch.cuda.get_device_capability(q.device)[0] >= 9)
 
 
-def _flash_attention_tma(q, k, v, out, scale: float, is_causal: bool) -> None:  # pragma: no cover
+def _flash_attention_tma(q, k, v, out, scale: float, is_causal: bool, lse=None) -> None:
     B, H, L, D = q.shape
     S = k.shape[2]
     views = [t.reshape(B * H, t.shape[2], D) for t in (q, k, v)]  # copies only if not contiguous
@@ -306,8 +309,8 @@ def _flash_attention_tma(q, k, v, out, scale: float, is_causal: bool) -> None:  
              for t in (*views, o_view)]
     with torch.cuda.device(q.device):
         _tma_tuned_kernel[lambda opts: (triton.cdiv(L, opts["BLOCK_M"]), B * H)](
-            *descs, L, S, scale * LOG2E, triton.next_power_of_2(L), triton.next_power_of_2(S),
-            IS_CAUSAL=is_causal, HEAD_DIM=D)
+            *descs, out if lse is None else lse, L, S, scale * LOG2E, triton.next_power_of_2(L),
+            triton.next_power_of_2(S), IS_CAUSAL=is_causal, HEAD_DIM=D, STORE_LSE=lse is not None)
     if target is not out:
         out.copy_(target)
 
@@ -385,8 +388,8 @@ def _launch(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, out: torch.Tensor
         _launch(q.float(), k.float(), v.float(), out32, is_causal=is_causal, scale=scale, lse=lse)
         out.copy_(out32)
         return
-    if _use_tma(q, L, S, lse):  # pragma: no cover - needs a Hopper GPU
-        _flash_attention_tma(q, k, v, out, scale, is_causal)
+    if _use_tma(q, L, S):  # pragma: no cover - needs a Hopper GPU
+        _flash_attention_tma(q, k, v, out, scale, is_causal, lse)
         return
     precision = "tf32"  # fp16/bf16 dots ignore it
     if q.dtype == torch.float32:  # float32 accuracy: 3xTF32 on tensor cores, else plain FMAs

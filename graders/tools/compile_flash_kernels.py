@@ -22,8 +22,9 @@ SPILL_LIMIT = 512  # bytes per thread; a few spills are tolerable, hundreds are 
 TARGET = ("cuda", 90, 32)  # H100 / H200: sm_90, 32-thread warps
 
 # The eight pointer and stride layouts: each kernel's arguments, in order, as
-# (name, kind) with kind "ptr", "int16" (a size or stride divisible by 16), "int",
-# "one" (a unit stride, specialised as the constant 1), "float" or a constexpr name.
+# kind "ptr", "int16" (a size or stride divisible by 16), "int", "one" (a unit stride,
+# specialised as the constant 1), "float", or "desc:BLOCK_M" / "desc:BLOCK_N" (a TMA
+# tensor descriptor with [1, that block, HEAD_DIM] tiles).
 _STRIDES4 = ["int16", "int16", "int16", "one"]
 
 
@@ -58,6 +59,14 @@ def _jobs(quick: bool):
                                      f"{bm}x{bn}/{w}w/{st}s", "solutions.flash_attention_backward",
                                      kernel, args, dtype, dict(bwd_const, BLOCK_M=bm, BLOCK_N=bn),
                                      w, st))
+                tma_args = ["desc:BLOCK_M", "desc:BLOCK_N", "desc:BLOCK_N", "desc:BLOCK_M", "ptr",
+                            "int", "int", "float", "int", "int"]
+                for bm, bn, w, st in ref_fwd._TMA_CONFIGS[family][: 1 if quick else None]:
+                    jobs.append((f"reference TMA forward (lse) {dtype} D={d} causal={causal} "
+                                 f"{bm}x{bn}/{w}w/{st}s", "solutions.flash_attention",
+                                 "_tma_kernel", tma_args, dtype,
+                                 dict(IS_CAUSAL=causal, HEAD_DIM=d, STORE_LSE=True,
+                                      BLOCK_M=bm, BLOCK_N=bn), w, st))
                 # The completed stubs, in the configurations their launchers use on a GPU.
                 stub_fwd = (128, 64, 8 if d == 128 else 4, 2 if d == 128 else 3)
                 jobs.append((f"completed stub forward {dtype} D={d} causal={causal}",
@@ -103,7 +112,10 @@ def compile_one(job) -> tuple[str, str, int, int, int]:
     positional = [n for n in names if n not in constexprs]
     lse_like = {"Lse", "Delta"}
     for index, (name, kind) in enumerate(zip(positional, kinds)):
-        if kind == "ptr":
+        if kind.startswith("desc:"):
+            block = constexprs[kind.split(":")[1]]
+            signature[name] = f"tensordesc<{dtype}[1,{block},{constexprs['HEAD_DIM']}]>"
+        elif kind == "ptr":
             signature[name] = "*fp32" if name in lse_like else f"*{dtype}"
             attrs[(names.index(name),)] = [["tt.divisibility", 16]]
         elif kind == "one":
