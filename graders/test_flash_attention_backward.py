@@ -241,6 +241,22 @@ def _exact_out_lse(q, k, v, **kwargs):
 # --------------------------------------------------------------------------- autograd
 
 
+@pytest.mark.points(1)
+@pytest.mark.parametrize("causal,scale,dtype", [(False, 0.5, F32), (True, None, F16)],
+                         ids=["full, scale 0.5", "causal fp16"])
+def test_forward_saves_the_log_sum_exp(impl, causal, scale, dtype):
+    q, k, v, _ = make_inputs(2, 2, 100, 60, 64, dtype=dtype, seed=24)
+    out, lse = impl.flash_attention_forward(q, k, v, is_causal=causal, scale=scale)
+    ref = attention_with_grads(q, k, v, is_causal=causal, scale=scale)
+    expect_tensor(lse, "lse of flash_attention_forward", shape=(2, 2, 100), dtype=torch.float32)
+    expect_close(lse, ref["lse"], f"lse of flash_attention_forward(is_causal={causal}, "
+                 f"scale={scale}, {dtype})",
+                 hint="the lse store the flash_attention stub gives (after its output store) computes "
+                      "(m_i + log2(l_i)) * ln(2): it needs m_i as the running max of the "
+                      "log2-domain scores (q . k * qk_scale) and l_i as the sum of exp2(s - m_i), "
+                      "as the stub's TODOs describe")
+
+
 @pytest.mark.points(2)
 @pytest.mark.parametrize("causal,scale,dtype", [(False, None, F32), (True, 0.2, F32),
                                                 (True, None, F16)],

@@ -95,6 +95,21 @@ def test_half_precision(impl, dtype):
                         "only as operands of tl.dot")
 
 
+@pytest.mark.points(1)
+def test_forward_saves_the_log_sum_exp(impl):
+    # flash_attention_forward (given) runs your flash_attention kernel with its lse store.
+    q, k, v, _ = make_inputs(1, 2, 70, 90, 32, seed=7)
+    out, lse = impl.flash_attention_forward(q, k, v, is_causal=True)
+    ref = attention_with_grads(q, k, v, is_causal=True)
+    expect_close(out, ref["out"], "out of flash_attention_forward(causal)",
+                 hint="this is your flash_attention kernel: make its own tests pass first")
+    expect_close(lse, ref["lse"], "lse of flash_attention_forward(causal)",
+                 hint="the lse store the flash_attention stub gives (after its output store) computes "
+                      "(m_i + log2(l_i)) * ln(2): it needs m_i as the running max of the "
+                      "log2-domain scores (q . k * qk_scale) and l_i as the sum of exp2(s - m_i), "
+                      "as the stub's TODOs describe")
+
+
 @pytest.mark.points(2)
 def test_training_through_autograd(impl):
     q, k, v, _ = make_inputs(1, 2, 50, 50, 32, seed=4)
