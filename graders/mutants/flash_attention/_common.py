@@ -7,16 +7,12 @@ exact text replacements, so a mutant file shows just its mistake. The completed 
 double as a check of the stubs' given code (launchers, the lse store, the autograd
 wiring): ``graders/selftests/test_flash_completed_stubs.py`` runs the graders on them.
 """
-import hashlib
-import importlib
-import os
 import sys
-import tempfile
 import types
-from pathlib import Path
 
-_ROOT = Path(__file__).resolve().parents[3]
-_BUILD = Path(tempfile.gettempdir()) / "kit-flash-completed"
+from graders.mutants._edits import BUILD, ROOT as _ROOT, apply_edits, import_source, names_of, write_module
+
+_BUILD = BUILD / "flash-completed"
 _PACKAGE = "kit_flash_completed_stubs"
 
 
@@ -130,22 +126,13 @@ def _between(source: str, first: str, last: str, new: str) -> str:
     return source[:start] + new + source[end:]
 
 
-def _edit(source: str, edits) -> str:
-    for old, new in edits:
-        count = source.count(old)
-        if count != 1:
-            raise ValueError(f"edit expects {old!r} once in the completed stub, found {count}")
-        source = source.replace(old, new)
-    return source
-
-
 def completed_forward_stub() -> str:
     """exercises/flash_attention.py with the plain loop and the plain Python function."""
     source = (_ROOT / "exercises" / "flash_attention.py").read_text(encoding="utf-8")
     source = _between(source, "    # ---- TODO 1: the end of the key range.",
                       "# ---- TODO 8: normalise: acc = acc / l_i[:, None].", _FORWARD_LOOP)
-    return _edit(source, [('    raise NotImplementedError("flash_attention.flash_attention: not '
-                           'implemented yet")\n', _FORWARD_PYTHON)])
+    return apply_edits(source, [('    raise NotImplementedError("flash_attention.flash_attention: not '
+                           'implemented yet")\n', _FORWARD_PYTHON)], "exercises/flash_attention.py")
 
 
 def completed_backward_stub() -> str:
@@ -169,33 +156,24 @@ def completed_backward_stub() -> str:
 def load_completed(name: str, source: str) -> types.ModuleType:
     """Import ``source`` as a module of a package that also holds the completed forward
     stub as ``flash_attention`` (so the backward stub's ``from .flash_attention import``
-    finds it). Triton compiles kernels from their source file, so each is written to disk,
-    named by a hash of its text (atomic writes: parallel self-checks share the folder)."""
-    _BUILD.mkdir(parents=True, exist_ok=True)
+    finds it)."""
     if _PACKAGE not in sys.modules:
         package = types.ModuleType(_PACKAGE)
         package.__path__ = [str(_BUILD)]
         sys.modules[_PACKAGE] = package
-    digest = hashlib.sha1(source.encode()).hexdigest()[:16]
-    for stem, text in (("flash_attention", completed_forward_stub()), (f"{name}_{digest}", source)):
-        path = _BUILD / f"{stem}.py"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            tmp = _BUILD / f"{stem}.{os.getpid()}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-    return importlib.import_module(f"{_PACKAGE}.{name}_{digest}")
-
-
-def _public(module: types.ModuleType) -> dict:
-    return {name: value for name, value in vars(module).items() if not name.startswith("_")}
+    _BUILD.mkdir(parents=True, exist_ok=True)
+    write_module(_BUILD / "flash_attention.py", completed_forward_stub())
+    return import_source(_PACKAGE, name, source, _BUILD)
 
 
 def forward_mutant(*edits: tuple[str, str]) -> dict:
-    """The public names of the completed flash_attention stub with each edit applied
+    """The names of the completed flash_attention stub with each exact edit applied
     (for a mutant module's ``globals().update(...)``)."""
-    return _public(load_completed("flash_attention_mutant", _edit(completed_forward_stub(), edits)))
+    return names_of(load_completed("flash_attention_mutant",
+                                   apply_edits(completed_forward_stub(), edits, "the completed stub")))
 
 
 def backward_mutant(*edits: tuple[str, str]) -> dict:
     """The same for the completed flash_attention_backward stub."""
-    return _public(load_completed("flash_attention_backward", _edit(completed_backward_stub(), edits)))
+    return names_of(load_completed("flash_attention_backward",
+                                   apply_edits(completed_backward_stub(), edits, "the completed stub")))
