@@ -33,7 +33,7 @@ import torch  # noqa: E402
 import triton  # noqa: E402
 
 from kit.attention_reference import grad_tolerance  # noqa: E402
-from kit.perf import attention_backward_flops, median_ms_local, target, tflops  # noqa: E402
+from kit.perf import attention_backward_flops, target  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("bench_flash_forward",
                                                Path(__file__).with_name("flash_attention.py"))
@@ -68,19 +68,6 @@ def check(grads, ref):
         if not torch.allclose(got, expected, atol=atol, rtol=rtol):
             return f"FAIL ({name} max err {(got - expected).abs().max().item():.2g})"
     return "ok"
-
-
-def time_row(fn, flops, ref, warmup, repeats):
-    try:
-        ms, grads, _ = median_ms_local(fn, (), {}, warmup=warmup, repeats=repeats)
-        status = check(grads, ref) if ref is not None else "-"
-        return tflops(flops, ms), status
-    except Exception as exc:  # noqa: BLE001 - one failing backend must not stop the table
-        message = str(exc).strip().splitlines()[0][:90] if str(exc).strip() else ""
-        return None, f"n/a ({type(exc).__name__}: {message})"
-    finally:
-        torch.cuda.synchronize()
-        torch.cuda.empty_cache()
 
 
 def main(argv=None) -> int:
@@ -145,7 +132,9 @@ def main(argv=None) -> int:
                                     flops, ref))
                 results = {}
                 for key, label, fn, fl, rf in entries:
-                    value, status = time_row(fn, fl, rf, warmup, repeats)
+                    value, status = forward_bench.time_row(
+                        fn, (), {}, fl, warmup, repeats,
+                        None if rf is None else lambda grads, rf=rf: check(grads, rf))
                     results[key] = value
                     shown = f"{value:9.1f}" if value is not None else f"{'-':>9}"
                     print(f"  {label:<40}{shown}   {status}")

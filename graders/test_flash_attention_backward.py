@@ -13,7 +13,8 @@ import math
 import pytest
 import torch
 
-from kit.attention_reference import attention_with_grads, expect_gradients, row_logsumexp
+from kit.attention_reference import (attention_with_grads, expect_gradients, random_attention_inputs,
+                                     row_logsumexp)
 from kit.checks import expect_close, expect_raises, expect_tensor
 from kit.perf import attention_backward_flops, check_ratio, device_name, median_ms, tflops
 from kit.remote import call_with_grad, count_torch_ops, run_kit
@@ -38,14 +39,10 @@ MASK = ("load the query rows past L and the key rows past S masked, with other=0
         "the missing keys -inf scores (a zero key still gets p = exp(0 - lse) > 0)")
 
 
-def make_inputs(B, H, L, S, D, dtype=F32, seed=0, spread=1.0, grad_scale=1.0):
+def make_inputs(B, H, L, S, D, dtype=F32, seed=0, spread=1.0):
     """q, k, v and an output gradient, on the test device."""
-    g = torch.Generator().manual_seed(seed)
-    q = torch.randn(B, H, L, D, generator=g) * spread
-    k = torch.randn(B, H, S, D, generator=g) * spread
-    v = torch.randn(B, H, S, D, generator=g)
-    do = torch.randn(B, H, L, D, generator=g) * grad_scale
-    return [t.to(dtype).to(DEVICE) for t in (q, k, v, do)]
+    return random_attention_inputs(B, H, L, S, D, dtype=dtype, seed=seed, spread=spread,
+                                   device=DEVICE, grad_out=True)
 
 
 def backward_of(impl, q, k, v, do, what, **kwargs):

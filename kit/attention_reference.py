@@ -16,6 +16,19 @@ import torch
 from .checks import tolerance
 
 
+def random_attention_inputs(B: int, H: int, L: int, S: int, D: int, *,
+                            dtype: torch.dtype = torch.float32, seed: int = 0, spread: float = 1.0,
+                            device: str = "cpu", grad_out: bool = False) -> list[torch.Tensor]:
+    """Seeded standard-normal ``q (B, H, L, D)``, ``k`` and ``v (B, H, S, D)`` -- and an output
+    gradient ``(B, H, L, D)`` when ``grad_out`` -- drawn in float32 in that order, ``q`` and
+    ``k`` times ``spread`` (scores grow with its square), then cast to ``dtype`` on ``device``."""
+    g = torch.Generator().manual_seed(seed)
+    shapes = [(B, H, L, D), (B, H, S, D), (B, H, S, D)] + ([(B, H, L, D)] if grad_out else [])
+    tensors = [torch.randn(shape, generator=g) for shape in shapes]
+    tensors[0], tensors[1] = tensors[0] * spread, tensors[1] * spread
+    return [t.to(dtype).to(device) for t in tensors]
+
+
 def attention_with_grads(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
                          grad_out: torch.Tensor | None = None, *, is_causal: bool = False,
                          scale: float | None = None) -> dict[str, torch.Tensor]:

@@ -9,6 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from kit.attention_reference import attention_with_grads, random_attention_inputs
 from kit.checks import expect_close, expect_raises, expect_tensor
 from kit.perf import attention_flops, check_ratio, device_name, median_ms, tflops
 from kit.remote import count_torch_ops
@@ -23,24 +24,14 @@ JANE = ("Jane , who lives in New York and works as a software engineer , loves e
 
 
 def make_qkv(B, H, L, S, D, dtype=torch.float32, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    q = torch.randn(B, H, L, D, generator=g)
-    k = torch.randn(B, H, S, D, generator=g)
-    v = torch.randn(B, H, S, D, generator=g)
-    return [t.to(dtype).to(DEVICE) for t in (q, k, v)]
-
-
-def sdpa(q, k, v, **kwargs):
-    """PyTorch's attention in float64 on the CPU, rounded to q's dtype."""
-    out = F.scaled_dot_product_attention(q.cpu().double(), k.cpu().double(), v.cpu().double(),
-                                         **kwargs)
-    return out.to(q.dtype)
+    return random_attention_inputs(B, H, L, S, D, dtype=dtype, seed=seed, device=DEVICE)
 
 
 def check_against_sdpa(impl, q, k, v, what, hint=None, **kwargs):
+    """flash_attention against attention in float64 (what SDPA computes), rounded to q's dtype."""
     got = impl.flash_attention(q, k, v, **kwargs)
     expect_tensor(got, what, shape=tuple(q.shape), dtype=q.dtype, device=q.device.type)
-    expect_close(got, sdpa(q, k, v, **kwargs), what, hint=hint)
+    expect_close(got, attention_with_grads(q, k, v, **kwargs)["out"], what, hint=hint)
 
 
 @pytest.mark.points(2)

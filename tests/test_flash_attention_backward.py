@@ -11,7 +11,8 @@ gradient). ``flash_attention`` (autograd) also uses your forward kernel from the
 import pytest
 import torch
 
-from kit.attention_reference import attention_with_grads, expect_gradients, row_logsumexp
+from kit.attention_reference import (attention_with_grads, expect_gradients, random_attention_inputs,
+                                     row_logsumexp)
 from kit.checks import expect_close, expect_tensor
 from kit.perf import attention_backward_flops, check_ratio, device_name, median_ms, tflops
 from kit.remote import call_with_grad, count_torch_ops
@@ -27,9 +28,8 @@ JANE = ("Jane , who lives in New York and works as a software engineer , loves e
 
 def make_inputs(B, H, L, S, D, dtype=torch.float32, seed=0):
     """q, k, v and an output gradient, on the test device."""
-    g = torch.Generator().manual_seed(seed)
-    shapes = [(B, H, L, D), (B, H, S, D), (B, H, S, D), (B, H, L, D)]
-    return [torch.randn(shape, generator=g).to(dtype).to(DEVICE) for shape in shapes]
+    return random_attention_inputs(B, H, L, S, D, dtype=dtype, seed=seed, device=DEVICE,
+                                   grad_out=True)
 
 
 def check_backward(impl, q, k, v, do, what, hint=None, **kwargs):
