@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from kit.checks import expect_close, expect_raises, expect_tensor
+from kit.datasets import related_tasks
 from kit.remote import call_with_grad, count_torch_ops, is_instance
 
 
@@ -247,25 +248,8 @@ def test_non_scalar_loss(impl):
 # --------------------------------------------------------------------------- the experiment
 
 
-def _related_tasks(seed, n=100, n_test=2000, d=20):
-    """Task "a": is |w.x| above its median? Task "b": is w.x > 0? (same hidden w)."""
-    g = torch.Generator().manual_seed(seed)
-    w = torch.randn(d, generator=g)
-    w = w / w.norm()
-
-    def draw(m):
-        x = torch.randn(m, d, generator=g)
-        s = x @ w
-        return x, (s.abs() > 0.6745).long(), (s > 0).long()
-
-    xa, ya, _ = draw(n)
-    xb, _, yb = draw(n)
-    xt, yta, ytb = draw(n_test)
-    return {"a": (xa, ya), "b": (xb, yb)}, xt, {"a": yta, "b": ytb}
-
-
 def _accuracies(impl, seed, tasks):
-    data, xt, yt = _related_tasks(seed)
+    data, xt, yt = related_tasks(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         encoder = nn.Linear(20, 2)

@@ -6,8 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from kit.checks import expect_close, expect_equal, expect_raises, expect_tensor
-from kit.remote import run_kit
-from kit.tiny_lm import COMPLETION, PROMPT, SENTENCE, TINY_CONFIG, sentence_vocabulary, words
+from kit.tiny_lm import COMPLETION, PROMPT, SENTENCE, lazy_course_model, words
 
 
 def _randn(*shape, seed=0, dtype=torch.float32):
@@ -383,18 +382,8 @@ def test_generate_errors(impl, label, exc, match, call):
 
 @pytest.fixture(scope="module")
 def course_model(impl):
-    """Train the course's tiny model once for this file (lazily, inside the first test using it)."""
-    cache = {}
-
-    def get():
-        if not cache:
-            vocab = sentence_vocabulary()
-            model = impl.TinyLanguageModel(len(vocab), **TINY_CONFIG)
-            losses = run_kit(impl, "kit.tiny_lm:train_tiny_lm", model, seed=0)
-            cache.update(vocab=vocab, model=model, losses=losses)
-        return cache["vocab"], cache["model"]
-
-    return get
+    """The course's tiny model, trained once for this file (inside the first test using it)."""
+    return lazy_course_model(impl)
 
 
 @pytest.mark.points(3)

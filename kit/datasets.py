@@ -1,4 +1,4 @@
-"""Data for the fine-tuning, n-shot and reward-ranking exercises (complete; not a stub).
+"""Data for the multi-task, fine-tuning, n-shot and reward-ranking exercises (complete; not a stub).
 
 * :func:`labelled_sentences` -- the kit's labelled set (``kit/data/topics.tsv``): 90 short
   sentences written for the kit, each labelled twice, with a **topic** (sport, food,
@@ -6,6 +6,8 @@
   pair, and a fixed split (45 ``"train"`` / 45 ``"test"`` sentences, balanced).
 * :func:`pretraining_corpus` -- 170 unlabelled sentences on the same three topics
   (``kit/data/topics_corpus.txt``), on which :mod:`kit.encoders` pre-trains its small encoder.
+* :func:`related_tasks` -- two seeded synthetic classification tasks on one hidden
+  direction, for the multi-task exercise.
 * :func:`expert_rankings` / :func:`preference_pairs` -- a seeded synthetic "expert" who ranks
   ``k`` responses per prompt, for the RLHF reward model. Each response is described by
   :data:`PREFERENCE_FEATURES` (scores in ``[0, 1]``); the expert prefers accurate, relevant,
@@ -117,3 +119,27 @@ def preference_pairs(n_prompts: int, k: int = 4, *, seed: int = 0) -> tuple[torc
             chosen.append(features[p, a])
             rejected.append(features[p, b])
     return torch.stack(chosen), torch.stack(rejected)
+
+
+def related_tasks(seed: int, n: int = 100, n_test: int = 2000, d: int = 20):
+    """Two tasks on the same hidden direction w: "a" = is |w.x| large? "b" = is w.x > 0?
+
+    The threshold 0.6745 is the median of |N(0, 1)|, so both tasks are balanced
+    (chance = 0.5). Task "a" is hard to learn from its own examples (the label does not
+    change when w flips sign); task "b" reveals w easily. Returns ``({"a": (x, y),
+    "b": (x, y)}, x_test, {"a": y_test, "b": y_test})``: ``n`` training examples per task,
+    ``n_test`` test inputs labelled for both.
+    """
+    g = torch.Generator().manual_seed(seed)
+    w = torch.randn(d, generator=g)
+    w = w / w.norm()
+
+    def draw(m):
+        x = torch.randn(m, d, generator=g)
+        s = x @ w
+        return x, (s.abs() > 0.6745).long(), (s > 0).long()
+
+    xa, ya, _ = draw(n)
+    xb, _, yb = draw(n)
+    xt, yta, ytb = draw(n_test)
+    return {"a": (xa, ya), "b": (xb, yb)}, xt, {"a": yta, "b": ytb}

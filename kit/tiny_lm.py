@@ -135,3 +135,23 @@ def train_tiny_lm(model, ids=None, *, steps: int = 400, lr: float = 1e-2, seed: 
             break
     model.eval()
     return losses
+
+
+def lazy_course_model(impl):
+    """``get()`` -> ``(vocabulary, model)``: the implementation's ``TinyLanguageModel`` in
+    :data:`TINY_CONFIG`, trained with :func:`train_tiny_lm` (seed 0) on the course sentence
+    where the implementation runs, the first time ``get`` is called (tests that never call
+    it pay nothing). ``impl`` is the ``impl`` fixture."""
+    from .remote import run_kit
+
+    cache: dict = {}
+
+    def get():
+        if not cache:
+            vocab = sentence_vocabulary()
+            model = impl.TinyLanguageModel(len(vocab), **TINY_CONFIG)
+            run_kit(impl, "kit.tiny_lm:train_tiny_lm", model, seed=0)
+            cache.update(vocab=vocab, model=model)
+        return cache["vocab"], cache["model"]
+
+    return get

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from kit.checks import expect_close, expect_raises, expect_tensor
+from kit.datasets import related_tasks
 
 
 def _modules(seed: int):
@@ -18,30 +19,9 @@ def _modules(seed: int):
     return encoder, heads
 
 
-def related_tasks(seed: int, n: int = 100, n_test: int = 2000, d: int = 20):
-    """Two tasks on the same hidden direction w: "a" = is |w.x| large? "b" = is w.x > 0?
-
-    The threshold 0.6745 is the median of |N(0, 1)|, so both tasks are balanced
-    (chance = 0.5). Task "a" is hard to learn from its own examples (the label
-    does not change when w flips sign); task "b" reveals w easily.
-    """
-    g = torch.Generator().manual_seed(seed)
-    w = torch.randn(d, generator=g)
-    w = w / w.norm()
-
-    def draw(m):
-        x = torch.randn(m, d, generator=g)
-        s = x @ w
-        return x, (s.abs() > 0.6745).long(), (s > 0).long()
-
-    xa, ya, _ = draw(n)
-    xb, _, yb = draw(n)
-    xt, yt, _ = draw(n_test)
-    return {"a": (xa, ya), "b": (xb, yb)}, (xt, yt)
-
-
 def task_a_accuracy(impl, seed: int, tasks: str) -> float:
-    data, (xt, yt) = related_tasks(seed)
+    data, xt, test_labels = related_tasks(seed)
+    yt = test_labels["a"]
     encoder, heads = _modules(seed)
     model = impl.MultiTaskModel(copy.deepcopy(encoder), {t: copy.deepcopy(heads[t]) for t in tasks})
     impl.train_multi_task(model, {t: data[t] for t in tasks}, steps=300, lr=0.01)
