@@ -20,19 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kit.datasets import flipped_news  # noqa: E402
 from kit.loader import import_exercise, resolve  # noqa: E402
-
-
-def flipped_news(seed=0, n_per_class=300, n_features=10, separation=4.0, flip=0.10):
-    rng = np.random.default_rng(seed)
-    means = np.zeros((3, n_features))
-    means[np.arange(3), np.arange(3)] = separation
-    true = np.repeat(np.arange(3), n_per_class)
-    features = means[true] + rng.normal(size=(len(true), n_features))
-    flipped = np.sort(rng.choice(len(true), int(round(flip * len(true))), replace=False))
-    given = true.copy()
-    given[flipped] = (true[flipped] + rng.integers(1, 3, len(flipped))) % 3
-    return features, given, flipped
 
 
 def main(argv: list[str] | None = None) -> int:

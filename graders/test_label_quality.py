@@ -6,21 +6,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from kit.checks import expect_array, expect_raises
-
-
-def flipped_news(seed=0, n_per_class=300, n_features=10, separation=4.0, flip=0.10, n_classes=3):
-    """Well-separated classes with a fraction ``flip`` of the labels changed on purpose.
-
-    Returns (features, given_labels, flipped_indices)."""
-    rng = np.random.default_rng(seed)
-    means = np.zeros((n_classes, n_features))
-    means[np.arange(n_classes), np.arange(n_classes)] = separation
-    true = np.repeat(np.arange(n_classes), n_per_class)
-    features = means[true] + rng.normal(size=(len(true), n_features))
-    flipped = np.sort(rng.choice(len(true), int(round(flip * len(true))), replace=False))
-    given = true.copy()
-    given[flipped] = (true[flipped] + rng.integers(1, n_classes, len(flipped))) % n_classes
-    return features, given, flipped
+from kit.datasets import flipped_news
 
 
 def uneven_classes(seed=0):

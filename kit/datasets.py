@@ -1,4 +1,4 @@
-"""Data for the multi-task, fine-tuning, n-shot and reward-ranking exercises (complete; not a stub).
+"""Data for the multi-task, label-quality, fine-tuning, n-shot and reward-ranking exercises (complete; not a stub).
 
 * :func:`labelled_sentences` -- the kit's labelled set (``kit/data/topics.tsv``): 90 short
   sentences written for the kit, each labelled twice, with a **topic** (sport, food,
@@ -6,6 +6,8 @@
   pair, and a fixed split (45 ``"train"`` / 45 ``"test"`` sentences, balanced).
 * :func:`pretraining_corpus` -- 170 unlabelled sentences on the same three topics
   (``kit/data/topics_corpus.txt``), on which :mod:`kit.encoders` pre-trains its small encoder.
+* :func:`flipped_news` -- seeded well-separated classes with a share of the labels
+  flipped on purpose, for the label-quality exercise.
 * :func:`related_tasks` -- two seeded synthetic classification tasks on one hidden
   direction, for the multi-task exercise.
 * :func:`expert_rankings` / :func:`preference_pairs` -- a seeded synthetic "expert" who ranks
@@ -143,3 +145,20 @@ def related_tasks(seed: int, n: int = 100, n_test: int = 2000, d: int = 20):
     xb, _, yb = draw(n)
     xt, yta, ytb = draw(n_test)
     return {"a": (xa, ya), "b": (xb, yb)}, xt, {"a": yta, "b": ytb}
+
+
+def flipped_news(seed=0, n_per_class=300, n_features=10, separation=4.0, flip=0.10, n_classes=3):
+    """Well-separated classes (think 'Sports', 'Politics', 'Technology' articles as feature
+    vectors: class ``c`` is centred ``separation`` along axis ``c``) with a fraction ``flip``
+    of the labels changed on purpose, each to another class.
+
+    Returns (features, given_labels, flipped_indices)."""
+    rng = np.random.default_rng(seed)
+    means = np.zeros((n_classes, n_features))
+    means[np.arange(n_classes), np.arange(n_classes)] = separation
+    true = np.repeat(np.arange(n_classes), n_per_class)
+    features = means[true] + rng.normal(size=(len(true), n_features))
+    flipped = np.sort(rng.choice(len(true), int(round(flip * len(true))), replace=False))
+    given = true.copy()
+    given[flipped] = (true[flipped] + rng.integers(1, n_classes, len(flipped))) % n_classes
+    return features, given, flipped

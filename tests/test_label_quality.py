@@ -4,22 +4,7 @@ import numpy as np
 import pytest
 
 from kit.checks import expect_array, expect_equal, expect_raises
-
-
-def flipped_news(seed=0, n_per_class=300, n_features=10, separation=4.0, flip=0.10):
-    """Three well-separated classes ('Sports', 'Politics', 'Technology' articles as
-    feature vectors) with a fraction ``flip`` of the labels changed on purpose.
-
-    Returns (features, given_labels, flipped_indices)."""
-    rng = np.random.default_rng(seed)
-    means = np.zeros((3, n_features))
-    means[np.arange(3), np.arange(3)] = separation
-    true = np.repeat(np.arange(3), n_per_class)
-    features = means[true] + rng.normal(size=(len(true), n_features))
-    flipped = np.sort(rng.choice(len(true), int(round(flip * len(true))), replace=False))
-    given = true.copy()
-    given[flipped] = (true[flipped] + rng.integers(1, 3, len(flipped))) % 3
-    return features, given, flipped
+from kit.datasets import flipped_news
 
 
 @pytest.mark.points(3)
