@@ -5,10 +5,10 @@ as a text edit of ``solutions/<exercise>.py`` keeps the mutant file down to that
 and the rest of the module -- input checks, helpers, other functions -- is the reference's,
 so it cannot drift from it::
 
-    \"\"\"Softmax over the query axis (dim=-2) instead of over the keys.\"\"\"
+    \"\"\"Zeroes the largest-magnitude weights instead of the smallest.\"\"\"
     from graders.mutants._edits import edited_solution
 
-    globals().update(edited_solution("attention", ("dim=-1)", "dim=-2)")))
+    globals().update(edited_solution("compression", ("largest=False", "largest=True")))
 
 Every ``old`` text must occur exactly once (so a change to the reference cannot silently
 turn a mutant into the right code or into another mistake). The edited module is written

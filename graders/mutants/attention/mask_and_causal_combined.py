@@ -1,12 +1,11 @@
 """Accepts mask together with is_causal (silently combines them) instead of raising ValueError."""
-import torch
+from graders.mutants._edits import edited_solution
 
-from solutions.attention import *  # noqa: F401,F403
-from solutions.attention import scaled_dot_product_attention as _reference
-
-
-def scaled_dot_product_attention(q, k, v, mask=None, *, is_causal=False, scale=None):
-    if mask is not None and is_causal:
-        causal = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool, device=q.device).tril()
-        return _reference(q, k, v, mask & causal, scale=scale)
-    return _reference(q, k, v, mask, is_causal=is_causal, scale=scale)
+globals().update(edited_solution(
+    "attention",
+    ("    if is_causal:\n"
+     '        raise ValueError("give either mask or is_causal=True, not both")\n', ""),
+    ("        mask = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool, device=q.device).tril()\n",
+     "        causal = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool, device=q.device).tril()\n"
+     "        mask = causal if mask is None else mask & causal\n"),
+))

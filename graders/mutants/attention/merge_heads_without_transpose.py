@@ -1,9 +1,7 @@
 """merge_heads reshapes (B, H, L, Dh) straight to (B, L, H*Dh) without moving the head axis back."""
-from solutions.attention import *  # noqa: F401,F403
+from graders.mutants._edits import edited_solution
 
-
-def merge_heads(x):
-    if x.dim() != 4:
-        raise ValueError(f"x must have shape (B, H, L, Dh), got shape {tuple(x.shape)}")
-    B, H, L, Dh = x.shape
-    return x.reshape(B, L, H * Dh)
+globals().update(edited_solution("attention", (
+    "    return x.transpose(1, 2).reshape(B, L, H * Dh)\n",
+    "    return x.reshape(B, L, H * Dh)\n",
+)))

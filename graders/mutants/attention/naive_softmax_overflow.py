@@ -1,21 +1,12 @@
 """Softmax written as exp(s) / sum(exp(s)) without subtracting the maximum: overflows to NaN."""
-import math
+from graders.mutants._edits import edited_solution
 
-import torch
+NAIVE_SOFTMAX = "weights = scores.exp() / scores.exp().sum(dim=-1, keepdim=True)\n"
 
-from solutions.attention import *  # noqa: F401,F403
-from solutions.attention import _check_inputs
-
-
-def scaled_dot_product_attention(q, k, v, mask=None, *, is_causal=False, scale=None):
-    _check_inputs(q, k, v, mask, is_causal)
-    L, S = q.shape[-2], k.shape[-2]
-    if is_causal:
-        mask = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
-    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
-    e = torch.exp(q @ k.transpose(-2, -1) * scale)
-    if mask is not None:
-        e = e.masked_fill(~mask, 0.0)
-    total = e.sum(-1, keepdim=True)
-    weights = torch.where(total > 0, e / total, torch.zeros_like(e))
-    return weights @ v, weights
+globals().update(edited_solution(
+    "attention",
+    ("    if mask is None:\n        weights = torch.softmax(scores, dim=-1)\n",
+     "    if mask is None:\n        " + NAIVE_SOFTMAX),
+    ('float("-inf"))\n        weights = torch.softmax(scores, dim=-1)\n',
+     'float("-inf"))\n        ' + NAIVE_SOFTMAX),
+))

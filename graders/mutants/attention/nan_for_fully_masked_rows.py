@@ -1,20 +1,8 @@
 """Leaves softmax's 0/0 = NaN in place for a query that may attend to no key."""
-import math
+from graders.mutants._edits import edited_solution
 
-import torch
-
-from solutions.attention import *  # noqa: F401,F403
-from solutions.attention import _check_inputs
-
-
-def scaled_dot_product_attention(q, k, v, mask=None, *, is_causal=False, scale=None):
-    _check_inputs(q, k, v, mask, is_causal)
-    L, S = q.shape[-2], k.shape[-2]
-    if is_causal:
-        mask = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
-    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
-    scores = q @ k.transpose(-2, -1) * scale
-    if mask is not None:
-        scores = scores.masked_fill(~mask, float("-inf"))
-    weights = torch.softmax(scores, dim=-1)
-    return weights @ v, weights
+globals().update(edited_solution("attention", (
+    "        # A row with no allowed key is all -inf: softmax gives 0/0 = NaN there. Make it 0.\n"
+    "        weights = weights.masked_fill(~mask.any(dim=-1, keepdim=True), 0.0)\n",
+    "",
+)))

@@ -1,7 +1,7 @@
 """Returns the counts as a float64 matrix (np.zeros default dtype) instead of int64."""
-from solutions.bag_of_words import *  # noqa: F401,F403
-from solutions.bag_of_words import bag_of_words as _bag
+from graders.mutants._edits import edited_solution
 
-
-def bag_of_words(documents, vocabulary=None):
-    return _bag(documents, vocabulary).astype(float)
+globals().update(edited_solution("bag_of_words", (
+    "np.zeros((len(documents), len(vocabulary)), dtype=np.int64)",
+    "np.zeros((len(documents), len(vocabulary)))",
+)))

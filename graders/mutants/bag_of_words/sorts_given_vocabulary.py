@@ -1,9 +1,8 @@
 """Sorts a vocabulary it is given, so the columns no longer follow the caller's order."""
-from solutions.bag_of_words import *  # noqa: F401,F403
-from solutions.bag_of_words import bag_of_words as _bag
+from graders.mutants._edits import edited_solution
 
-
-def bag_of_words(documents, vocabulary=None):
-    if isinstance(vocabulary, list) and all(isinstance(w, str) for w in vocabulary):
-        vocabulary = sorted(vocabulary)
-    return _bag(documents, vocabulary)
+globals().update(edited_solution("bag_of_words", (
+    "    column = {word: j for j, word in enumerate(vocabulary)}\n",
+    "    vocabulary = sorted(vocabulary)\n"
+    "    column = {word: j for j, word in enumerate(vocabulary)}\n",
+)))

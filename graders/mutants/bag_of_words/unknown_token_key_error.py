@@ -1,21 +1,9 @@
 """Looks every token up in the vocabulary: a token outside it raises KeyError instead of being ignored."""
-import numpy as np
+from graders.mutants._edits import edited_solution
 
-from solutions.bag_of_words import *  # noqa: F401,F403
-from solutions.bag_of_words import _check_documents, build_vocabulary
-
-
-def bag_of_words(documents, vocabulary=None):
-    _check_documents(documents)
-    if vocabulary is None:
-        vocabulary = build_vocabulary(documents)
-    elif not isinstance(vocabulary, list) or not all(isinstance(w, str) for w in vocabulary):
-        raise TypeError("vocabulary must be None or a list of str")
-    if len(set(vocabulary)) != len(vocabulary):
-        raise ValueError("vocabulary must not contain the same word twice")
-    column = {word: j for j, word in enumerate(vocabulary)}
-    counts = np.zeros((len(documents), len(vocabulary)), dtype=np.int64)
-    for i, doc in enumerate(documents):
-        for token in doc:
-            counts[i, column[token]] += 1
-    return counts
+globals().update(edited_solution("bag_of_words", (
+    "            j = column.get(token)\n"
+    "            if j is not None:          # tokens outside the vocabulary are ignored\n"
+    "                counts[i, j] += 1\n",
+    "            counts[i, column[token]] += 1\n",
+)))

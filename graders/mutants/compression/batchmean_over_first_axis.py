@@ -1,14 +1,10 @@
 """Uses F.kl_div(..., reduction="batchmean") on (B, L, V) logits: divides by B, not by B x L."""
-import torch.nn.functional as F
+from graders.mutants._edits import edited_solution
 
-from solutions.compression import *  # noqa: F401,F403
-from solutions.compression import distillation_loss as _reference
-
-
-def distillation_loss(student_logits, teacher_logits, temperature=2.0):
-    _reference(student_logits, teacher_logits, temperature)  # the argument checks
-    log_s = F.log_softmax(student_logits / temperature, dim=-1)
-    p_t = F.softmax(teacher_logits.detach() / temperature, dim=-1)
-    if student_logits.ndim == 1:
-        log_s, p_t = log_s[None], p_t[None]
-    return temperature ** 2 * F.kl_div(log_s, p_t, reduction="batchmean")
+globals().update(edited_solution("compression", (
+    "    kl_per_position = (log_p_teacher.exp() * (log_p_teacher - log_p_student)).sum(dim=-1)\n"
+    "    return temperature ** 2 * kl_per_position.mean()\n",
+    "    if student_logits.ndim == 1:\n"
+    "        log_p_student, log_p_teacher = log_p_student[None], log_p_teacher[None]\n"
+    "    return temperature ** 2 * F.kl_div(log_p_student, log_p_teacher.exp(), reduction=\"batchmean\")\n",
+)))

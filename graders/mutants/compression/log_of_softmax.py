@@ -1,12 +1,10 @@
 """Takes torch.log(softmax(...)): log(0) = -inf and NaN for large logits."""
-import torch
+from graders.mutants._edits import edited_solution
 
-from solutions.compression import *  # noqa: F401,F403
-from solutions.compression import distillation_loss as _reference
-
-
-def distillation_loss(student_logits, teacher_logits, temperature=2.0):
-    _reference(student_logits, teacher_logits, temperature)  # the argument checks
-    p_s = torch.softmax(student_logits / temperature, dim=-1)
-    p_t = torch.softmax(teacher_logits.detach() / temperature, dim=-1)
-    return temperature ** 2 * (p_t * (torch.log(p_t) - torch.log(p_s))).sum(-1).mean()
+globals().update(edited_solution(
+    "compression",
+    ("F.log_softmax(student_logits / temperature, dim=-1)",
+     "torch.log(torch.softmax(student_logits / temperature, dim=-1))"),
+    ("F.log_softmax(teacher_logits.detach() / temperature, dim=-1)",
+     "torch.log(torch.softmax(teacher_logits.detach() / temperature, dim=-1))"),
+))

@@ -1,18 +1,6 @@
 """One scale for the whole tensor (per-tensor quantization) instead of one per channel."""
-import torch
+from graders.mutants._edits import edited_solution
 
-from solutions.compression import *  # noqa: F401,F403
-from solutions.compression import _check_dim, _check_float_tensor
-
-
-def quantize_int8(w, dim=0):
-    _check_float_tensor(w, "w")
-    if w.ndim == 0:
-        raise ValueError("w must have at least one dimension")
-    dim = _check_dim(dim, w.ndim)
-    w = w.detach().float()
-    scale = w.abs().max() / 127
-    if scale == 0:
-        scale = torch.ones_like(scale)
-    q = torch.round(w / scale).clamp(-127, 127).to(torch.int8)
-    return q, scale.expand(w.shape[dim]).clone()
+globals().update(edited_solution("compression", (
+    "max_abs = w.abs().amax(dim=others) if others else w.abs()",
+    "max_abs = w.abs().max().expand(w.shape[dim])")))

@@ -1,18 +1,9 @@
 """Zeroes every weight with |w| <= the k-th smallest magnitude: with ties, more than the fraction."""
-import torch
+from graders.mutants._edits import edited_solution
 
-from solutions.compression import *  # noqa: F401,F403
-
-
-def magnitude_prune(w, sparsity):
-    if not isinstance(w, torch.Tensor) or not w.is_floating_point():
-        raise TypeError("w must be a floating-point tensor")
-    if isinstance(sparsity, bool) or not isinstance(sparsity, (int, float)):
-        raise TypeError("sparsity must be a number")
-    if not 0 <= sparsity <= 1:
-        raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
-    k = round(sparsity * w.numel())
-    if k == 0:
-        return w.detach().clone()
-    threshold = w.abs().flatten().kthvalue(k).values
-    return torch.where(w.abs() <= threshold, torch.zeros_like(w), w).detach()
+globals().update(edited_solution("compression", (
+    "        smallest = torch.topk(pruned.abs().flatten(), k, largest=False).indices\n"
+    "        pruned.view(-1)[smallest] = 0\n",
+    "        threshold = pruned.abs().flatten().kthvalue(k).values\n"
+    "        pruned[pruned.abs() <= threshold] = 0\n",
+)))

@@ -1,17 +1,12 @@
 """Reduces max|w| over `dim` itself (amax(dim=dim)) instead of over the other dimensions."""
-import torch
+from graders.mutants._edits import edited_solution
 
-from solutions.compression import *  # noqa: F401,F403
-from solutions.compression import _check_dim, _check_float_tensor
-
-
-def quantize_int8(w, dim=0):
-    _check_float_tensor(w, "w")
-    if w.ndim == 0:
-        raise ValueError("w must have at least one dimension")
-    dim = _check_dim(dim, w.ndim)
-    w = w.detach().float()
-    scale = w.abs().amax(dim=dim, keepdim=True) / 127
-    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
-    q = torch.round(w / scale).clamp(-127, 127).to(torch.int8)
-    return q, scale.flatten()
+globals().update(edited_solution(
+    "compression",
+    ("max_abs = w.abs().amax(dim=others) if others else w.abs()",
+     "max_abs = w.abs().amax(dim=dim, keepdim=True)"),
+    ("    q = torch.round(w / scale.view(_channel_shape(w.ndim, dim))).clamp(-127, 127)\n"
+     "    return q.to(torch.int8), scale\n",
+     "    q = torch.round(w / scale).clamp(-127, 127)\n"
+     "    return q.to(torch.int8), scale.flatten()\n"),
+))

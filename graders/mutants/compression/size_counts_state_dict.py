@@ -1,17 +1,6 @@
 """Counts model.state_dict() entries: buffers included and a shared (tied) weight counted twice."""
-import math
+from graders.mutants._edits import edited_solution
 
-import torch
-
-from solutions.compression import *  # noqa: F401,F403
-
-
-def model_size_bytes(model, bits_per_param=32):
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError("model must be a torch.nn.Module")
-    if isinstance(bits_per_param, bool) or not isinstance(bits_per_param, int):
-        raise TypeError("bits_per_param must be an int")
-    if bits_per_param < 1:
-        raise ValueError("bits_per_param must be at least 1")
-    n = sum(t.numel() for t in model.state_dict().values() if t.is_floating_point())
-    return math.ceil(n * bits_per_param / 8)
+globals().update(edited_solution("compression", (
+    "n_params = sum(p.numel() for p in model.parameters())",
+    "n_params = sum(t.numel() for t in model.state_dict().values() if t.is_floating_point())")))

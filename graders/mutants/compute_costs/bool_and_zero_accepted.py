@@ -1,14 +1,9 @@
 """Checks only `< 0` with isinstance(x, (int, float)): accepts True/False, and zero divides by zero."""
-from solutions.compute_costs import *  # noqa: F401,F403
+from graders.mutants._edits import edited_solution
 
-
-def _loose(value, name):
-    if not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number")
-    if value < 0:
-        raise ValueError(f"{name} must not be negative")
-    return float(value)
-
-
-def books_equivalent(n_bytes, bytes_per_book):
-    return _loose(n_bytes, "n_bytes") / _loose(bytes_per_book, "bytes_per_book")
+globals().update(edited_solution(
+    "compute_costs",
+    ("if isinstance(value, bool) or not isinstance(value, numbers.Real):",
+     "if not isinstance(value, (int, float)):"),
+    ("if not math.isfinite(value) or value <= 0:", "if value < 0:"),
+))

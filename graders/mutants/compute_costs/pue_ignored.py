@@ -1,10 +1,5 @@
 """Ignores the PUE: counts the GPUs' electricity but not the cooling and power delivery."""
-from solutions.compute_costs import *  # noqa: F401,F403
-from solutions.compute_costs import _positive
+from graders.mutants._edits import edited_solution
 
-
-def energy_kwh(gpu_hours, watts_per_gpu, pue=1.0):
-    pue = _positive(pue, "pue")
-    if pue < 1:
-        raise ValueError(f"pue must be at least 1.0, got {pue}")
-    return _positive(gpu_hours, "gpu_hours") * _positive(watts_per_gpu, "watts_per_gpu") / 1000.0
+globals().update(edited_solution("compute_costs", (
+    "return gpu_hours * watts_per_gpu / 1000.0 * pue", "return gpu_hours * watts_per_gpu / 1000.0")))

@@ -1,7 +1,10 @@
 """Ignores the utilization argument (assumes the GPU is always busy)."""
-from solutions.compute_costs import *  # noqa: F401,F403
-from solutions.compute_costs import _positive
+from graders.mutants._edits import edited_solution
 
-
-def training_time_years(flops, flops_per_second, utilization=1.0):
-    return _positive(flops, "flops") / _positive(flops_per_second, "flops_per_second") / SECONDS_PER_YEAR
+globals().update(edited_solution("compute_costs", (
+    "    utilization = _positive(utilization, \"utilization\")\n"
+    "    if utilization > 1:\n"
+    "        raise ValueError(f\"utilization must be in (0, 1], got {utilization}\")\n"
+    "    seconds = flops / (flops_per_second * utilization)\n",
+    "    seconds = flops / flops_per_second\n",
+)))

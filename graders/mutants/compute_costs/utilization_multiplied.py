@@ -1,12 +1,5 @@
 """Multiplies the time by the utilization: a half-busy GPU finishes twice as fast."""
-from solutions.compute_costs import *  # noqa: F401,F403
-from solutions.compute_costs import _positive
+from graders.mutants._edits import edited_solution
 
-
-def training_time_years(flops, flops_per_second, utilization=1.0):
-    flops = _positive(flops, "flops")
-    flops_per_second = _positive(flops_per_second, "flops_per_second")
-    utilization = _positive(utilization, "utilization")
-    if utilization > 1:
-        raise ValueError(f"utilization must be in (0, 1], got {utilization}")
-    return flops / flops_per_second * utilization / SECONDS_PER_YEAR
+globals().update(edited_solution("compute_costs", (
+    "seconds = flops / (flops_per_second * utilization)", "seconds = flops / flops_per_second * utilization")))

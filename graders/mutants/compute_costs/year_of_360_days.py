@@ -1,12 +1,5 @@
 """Uses 360-day years (12 x 30 days) when converting seconds to years."""
-from solutions.compute_costs import *  # noqa: F401,F403
-from solutions.compute_costs import _positive
+from graders.mutants._edits import edited_solution
 
-
-def training_time_years(flops, flops_per_second, utilization=1.0):
-    flops = _positive(flops, "flops")
-    flops_per_second = _positive(flops_per_second, "flops_per_second")
-    utilization = _positive(utilization, "utilization")
-    if utilization > 1:
-        raise ValueError(f"utilization must be in (0, 1], got {utilization}")
-    return flops / (flops_per_second * utilization) / (360 * 24 * 3600)
+globals().update(edited_solution("compute_costs", (
+    "SECONDS_PER_YEAR = 365 * 24 * 3600", "SECONDS_PER_YEAR = 360 * 24 * 3600")))

@@ -1,17 +1,8 @@
 """Counts only lower-case pronouns: "He" at the start of a sentence is missed."""
-import re
+from graders.mutants._edits import edited_solution
 
-from solutions.data_bias import *  # noqa: F401,F403
-
-
-def gendered_counts(texts):
-    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-        raise TypeError("texts must be a list of str")
-    counts = {"female": 0, "male": 0}
-    for text in texts:
-        for word in re.findall(r"[^\W\d_]+", text):
-            if word in MALE_PRONOUNS:
-                counts["male"] += 1
-            elif word in FEMALE_PRONOUNS:
-                counts["female"] += 1
-    return counts
+globals().update(edited_solution("data_bias", (
+    "_PRONOUN = re.compile(r\"\\b(?:\" + \"|\".join(sorted(MALE_PRONOUNS | FEMALE_PRONOUNS)) + r\")\\b\",\n"
+    "                      re.IGNORECASE)\n",
+    "_PRONOUN = re.compile(r\"\\b(?:\" + \"|\".join(sorted(MALE_PRONOUNS | FEMALE_PRONOUNS)) + r\")\\b\")\n",
+)))

@@ -1,13 +1,10 @@
 """Counts pronouns as substrings: the "he" in "the" and the "her" in "there" are counted."""
-from solutions.data_bias import *  # noqa: F401,F403
+from graders.mutants._edits import edited_solution
 
-
-def gendered_counts(texts):
-    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-        raise TypeError("texts must be a list of str")
-    counts = {"female": 0, "male": 0}
-    for text in texts:
-        lower = text.lower()
-        counts["male"] += sum(lower.count(w) for w in ("he", "him", "his"))
-        counts["female"] += sum(lower.count(w) for w in ("she", "her"))
-    return counts
+globals().update(edited_solution("data_bias", (
+    "        for m in _PRONOUN.finditer(text):\n"
+    "            counts[\"male\" if m.group().lower() in MALE_PRONOUNS else \"female\"] += 1\n",
+    "        lower = text.lower()\n"
+    "        counts[\"male\"] += sum(lower.count(w) for w in (\"he\", \"him\", \"his\"))\n"
+    "        counts[\"female\"] += sum(lower.count(w) for w in (\"she\", \"her\"))\n",
+)))

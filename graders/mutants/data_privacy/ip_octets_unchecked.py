@@ -1,14 +1,7 @@
 """IPv4 as any four groups of 1-3 digits: 300.12.45.6 and 10.0.0.256 count as addresses."""
-import re
+from graders.mutants._edits import edited_solution
 
-from solutions.data_privacy import *  # noqa: F401,F403
-from solutions.data_privacy import _PATTERNS, _candidates, _choose, _replace
-
-_LOOSE = [re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")]
-
-
-def redact_pii(text):
-    if not isinstance(text, str):
-        raise TypeError("text must be a str")
-    findings = _choose(text, _candidates(text, {**_PATTERNS, "IP": _LOOSE}))
-    return _replace(text, findings), findings
+globals().update(edited_solution("data_privacy", (
+    '_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"  # 0-255, no leading zero',
+    '_OCTET = r"[0-9]{1,3}"',
+)))

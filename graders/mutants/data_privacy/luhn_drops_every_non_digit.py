@@ -1,9 +1,7 @@
 """Luhn check that silently drops every non-digit ("4111.1111.1111.1111" passes) instead of returning False."""
-from solutions.data_privacy import *  # noqa: F401,F403
-from solutions.data_privacy import luhn_valid as _reference
+from graders.mutants._edits import edited_solution
 
-
-def luhn_valid(number):
-    if not isinstance(number, str):
-        raise TypeError("number must be a str")
-    return _reference("".join(ch for ch in number if ch in "0123456789"))
+globals().update(edited_solution("data_privacy", (
+    '        if ch not in "0123456789":\n            return False\n',
+    '        if ch not in "0123456789":\n            continue\n',
+)))

@@ -1,18 +1,6 @@
 """Collects indices in a list and returns np.array(list): float64 when nothing is flagged."""
-import numpy as np
+from graders.mutants._edits import edited_solution
 
-from solutions.label_quality import *  # noqa: F401,F403
-from solutions.label_quality import _check_inputs
-
-
-def find_label_issues(features, labels, *, n_folds=5, seed=0):
-    _check_inputs(features, labels, n_folds, seed)
-    probs = out_of_fold_probabilities(features, labels, n_folds, seed)
-    classes, y = np.unique(labels, return_inverse=True)
-    self_confidence = probs[np.arange(len(y)), y]
-    thresholds = np.array([self_confidence[y == k].mean() for k in range(len(classes))])
-    found = []
-    for i in range(len(y)):
-        if self_confidence[i] < 0.5 * thresholds[y[i]]:
-            found.append(i)
-    return np.array(found)
+globals().update(edited_solution("label_quality", (
+    "return np.flatnonzero(flagged).astype(np.int64)",
+    "return np.array([i for i in range(len(y)) if flagged[i]])")))

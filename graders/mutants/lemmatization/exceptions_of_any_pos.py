@@ -1,14 +1,11 @@
 """Looks a word up in the exception tables of every part of speech (saw/n -> see, better/n -> good)."""
-from kit.lexicon import POS_TAGS, exceptions
+from graders.mutants._edits import edited_solution
 
-from solutions.lemmatization import *  # noqa: F401,F403
-from solutions.lemmatization import lemmatize as _reference
-
-
-def lemmatize(word, pos="n"):
-    _reference(word, pos)  # validation only
-    w = word.lower()
-    for other in ("v", "a", "n", "r"):
-        if other in POS_TAGS and w in exceptions(other):
-            return exceptions(other)[w]
-    return _reference(word, pos)
+globals().update(edited_solution("lemmatization", (
+    "    irregular = exceptions(pos)\n"
+    "    if w in irregular:                       # 1. irregular forms first\n"
+    "        return irregular[w]\n",
+    "    for other in (\"v\", \"a\", \"n\", \"r\"):\n"
+    "        if w in exceptions(other):\n"
+    "            return exceptions(other)[w]\n",
+)))

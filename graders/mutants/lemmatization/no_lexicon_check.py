@@ -1,18 +1,13 @@
 """Exception table first, then the first matching rule is applied without checking the lexicon (bus -> bu)."""
-from kit.lexicon import POS_TAGS, SUFFIX_RULES, exceptions
+from graders.mutants._edits import edited_solution
 
-from solutions.lemmatization import *  # noqa: F401,F403
-
-
-def lemmatize(word, pos="n"):
-    if not isinstance(word, str):
-        raise TypeError("word must be a str")
-    if pos not in POS_TAGS:
-        raise ValueError(f"pos must be one of n, v, a, r, got {pos!r}")
-    w = word.lower()
-    if w in exceptions(pos):
-        return exceptions(pos)[w]
-    for suffix, replacement in SUFFIX_RULES[pos]:
-        if w.endswith(suffix):
-            return w[: len(w) - len(suffix)] + replacement
-    return w
+globals().update(edited_solution(
+    "lemmatization",
+    ("    if w in lemmas:                          # 2. already a base form\n"
+     "        return w\n",
+     ""),
+    ("            candidate = w[: len(w) - len(suffix)] + replacement\n"
+     "            if candidate in lemmas:\n"
+     "                return candidate\n",
+     "            return w[: len(w) - len(suffix)] + replacement\n"),
+))

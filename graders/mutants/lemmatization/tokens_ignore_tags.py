@@ -1,9 +1,7 @@
 """lemmatize_tokens lemmatizes every token as a noun, even when pos_tags are given."""
-from solutions.lemmatization import *  # noqa: F401,F403
-from solutions.lemmatization import lemmatize
-from solutions.lemmatization import lemmatize_tokens as _reference
+from graders.mutants._edits import edited_solution
 
-
-def lemmatize_tokens(tokens, pos_tags=None):
-    _reference(tokens, pos_tags)  # validation only
-    return [lemmatize(t) for t in tokens]
+globals().update(edited_solution("lemmatization", (
+    "return [lemmatize(token, tag) for token, tag in zip(tokens, pos_tags)]",
+    "return [lemmatize(token) for token in tokens]",
+)))

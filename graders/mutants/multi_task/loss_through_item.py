@@ -1,10 +1,8 @@
 """The losses are added as Python floats (.item()): the result is cut off from the graph."""
-import torch
+from graders.mutants._edits import edited_solution
 
-from solutions.multi_task import *  # noqa: F401,F403
-from solutions.multi_task import multi_task_loss as _reference
-
-
-def multi_task_loss(losses, weights=None):
-    _reference(losses, weights)  # the argument checks
-    return torch.tensor(sum((weights or {}).get(t, 1.0) * loss.item() for t, loss in losses.items()))
+globals().update(edited_solution(
+    "multi_task",
+    ("term = float(weights.get(task, 1.0)) * loss", "term = float(weights.get(task, 1.0)) * loss.item()"),
+    ("    return total\n", "    return torch.tensor(total)\n"),
+))

@@ -1,7 +1,7 @@
 """The query block ends with "Label: " (a trailing space), so the template no longer matches."""
-from solutions.n_shot import *  # noqa: F401,F403
-from solutions.n_shot import build_prompt as _reference
+from graders.mutants._edits import edited_solution
 
-
-def build_prompt(instruction, examples, query):
-    return _reference(instruction, examples, query) + " "
+globals().update(edited_solution("n_shot", (
+    r'QUERY_TEMPLATE = "Text: {text}\nLabel:"',
+    r'QUERY_TEMPLATE = "Text: {text}\nLabel: "',
+)))

@@ -1,11 +1,4 @@
 """Case-sensitive label matching: "Positive" is not recognised as "positive"."""
-import re
+from graders.mutants._edits import edited_solution
 
-from solutions.n_shot import *  # noqa: F401,F403
-from solutions.n_shot import parse_label as _reference
-
-
-def parse_label(completion, labels):
-    _reference(completion, labels)  # same validation
-    found = [label for label in labels if re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", completion)]
-    return found[0] if len(found) == 1 else None
+globals().update(edited_solution("n_shot", (", completion, flags=re.IGNORECASE)]", ", completion)]")))

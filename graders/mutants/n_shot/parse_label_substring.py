@@ -1,9 +1,7 @@
 """Substring matching (label in completion.lower()): "positively" counts as "positive"."""
-from solutions.n_shot import *  # noqa: F401,F403
-from solutions.n_shot import parse_label as _reference
+from graders.mutants._edits import edited_solution
 
-
-def parse_label(completion, labels):
-    _reference(completion, labels)  # same validation
-    found = [label for label in labels if label.lower() in completion.lower()]
-    return found[0] if len(found) == 1 else None
+globals().update(edited_solution("n_shot", (
+    r'''if re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", completion, flags=re.IGNORECASE)]''',
+    "if label.lower() in completion.lower()]",
+)))

@@ -1,11 +1,7 @@
 """Ranks pool rows by the raw dot product: long vectors win whatever their direction."""
-import numpy as np
+from graders.mutants._edits import edited_solution
 
-from solutions.n_shot import *  # noqa: F401,F403
-from solutions.n_shot import select_examples as _reference
-
-
-def select_examples(query, pool, k):
-    _reference(query, pool, k)  # same validation
-    scores = np.asarray(pool, dtype=np.float64) @ np.asarray(query, dtype=np.float64)
-    return [int(i) for i in np.argsort(-scores, kind="stable")[:k]]
+globals().update(edited_solution("n_shot", (
+    'similarity = _unit_rows(pool, "pool") @ _unit_rows(query, "query")',
+    "similarity = pool @ query",
+)))

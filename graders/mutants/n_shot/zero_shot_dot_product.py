@@ -1,11 +1,7 @@
 """Zero-shot by raw dot product instead of cosine: the longest description vector wins."""
-import numpy as np
+from graders.mutants._edits import edited_solution
 
-from solutions.n_shot import *  # noqa: F401,F403
-from solutions.n_shot import zero_shot_classify as _reference
-
-
-def zero_shot_classify(x, label_descriptions):
-    _reference(x, label_descriptions)  # same validation
-    scores = np.asarray(x, dtype=np.float64) @ np.asarray(label_descriptions, dtype=np.float64).T
-    return np.argmax(scores, axis=1).astype(np.int64)
+globals().update(edited_solution("n_shot", (
+    'similarity = _unit_rows(x, "x") @ _unit_rows(descriptions, "label_descriptions").T',
+    "similarity = x @ descriptions.T",
+)))

@@ -1,11 +1,10 @@
 """Adds Laplace (add-one) smoothing over the vocabulary: not the maximum-likelihood distribution asked for."""
-from solutions.next_word_prediction import *  # noqa: F401,F403
-from solutions.next_word_prediction import NGramLanguageModel as _Reference
+from graders.mutants._edits import edited_solution
 
-
-class NGramLanguageModel(_Reference):
-    def probabilities(self, context):
-        counts = self._distribution(context)
-        vocab = list(self.counts[()])
-        total = sum(counts.values()) + len(vocab)
-        return {w: (counts.get(w, 0) + 1) / total for w in vocab}
+globals().update(edited_solution("next_word_prediction", (
+    "        total = sum(counts.values())\n"
+    "        return {word: c / total for word, c in counts.items()}\n",
+    "        vocab = list(self.counts[()])\n"
+    "        total = sum(counts.values()) + len(vocab)\n"
+    "        return {word: (counts.get(word, 0) + 1) / total for word in vocab}\n",
+)))

@@ -1,11 +1,7 @@
 """Ignores the ignore_index argument (always -100) and averages over every target."""
-import torch.nn.functional as F
+from graders.mutants._edits import edited_solution
 
-from solutions.next_word_prediction import *  # noqa: F401,F403
-
-
-def next_token_loss(logits, ids, ignore_index=-100):
-    v = logits.shape[-1]
-    targets = ids[..., 1:].reshape(-1)
-    losses = F.cross_entropy(logits[..., :-1, :].reshape(-1, v), targets, reduction="none")
-    return losses.sum() / targets.numel()
+globals().update(edited_solution("next_word_prediction", (
+    "F.cross_entropy(predictions, targets, ignore_index=ignore_index)",
+    'F.cross_entropy(predictions, targets, reduction="none").sum() / targets.numel()',
+)))

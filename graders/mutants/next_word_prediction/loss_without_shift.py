@@ -1,9 +1,9 @@
 """Loss compares logits at t with the token at t (no shift): the model is taught to copy its input."""
-import torch.nn.functional as F
+from graders.mutants._edits import edited_solution
 
-from solutions.next_word_prediction import *  # noqa: F401,F403
-
-
-def next_token_loss(logits, ids, ignore_index=-100):
-    v = logits.shape[-1]
-    return F.cross_entropy(logits.reshape(-1, v), ids.reshape(-1), ignore_index=ignore_index)
+globals().update(edited_solution("next_word_prediction", (
+    "    predictions = logits[..., :-1, :].reshape(-1, vocab)   # position t predicts token t+1\n"
+    "    targets = ids[..., 1:].reshape(-1).long()\n",
+    "    predictions = logits.reshape(-1, vocab)\n"
+    "    targets = ids.reshape(-1).long()\n",
+)))

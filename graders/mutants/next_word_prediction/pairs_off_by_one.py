@@ -1,8 +1,5 @@
 """Pair loop stops one token early (range(1, len(tokens) - 1)): the last pair ("lazy" -> "dog") is lost."""
-from solutions.next_word_prediction import *  # noqa: F401,F403
+from graders.mutants._edits import edited_solution
 
-
-def next_word_pairs(tokens):
-    if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
-        raise TypeError("tokens must be a list of str")
-    return [(tokens[:i], tokens[i]) for i in range(1, len(tokens) - 1)]
+globals().update(edited_solution("next_word_prediction", (
+    "for i in range(1, len(tokens))]", "for i in range(1, len(tokens) - 1)]")))

@@ -1,8 +1,5 @@
 """Counts a tie (chosen == rejected) as a correct preference."""
-from solutions.reward_ranking import *  # noqa: F401,F403
-from solutions.reward_ranking import preference_accuracy as _reference
+from graders.mutants._edits import edited_solution
 
-
-def preference_accuracy(chosen, rejected):
-    _reference(chosen, rejected)  # same validation
-    return float((chosen >= rejected).double().mean())
+globals().update(edited_solution("reward_ranking", (
+    "(chosen > rejected).double().mean()", "(chosen >= rejected).double().mean()")))

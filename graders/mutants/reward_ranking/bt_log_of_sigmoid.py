@@ -1,10 +1,9 @@
 """log(sigmoid(x)) instead of logsigmoid: -inf (and NaN gradients) once x < about -100."""
-import torch
+from graders.mutants._edits import edited_solution
 
-from solutions.reward_ranking import *  # noqa: F401,F403
-from solutions.reward_ranking import bradley_terry_loss as _reference
-
-
-def bradley_terry_loss(chosen, rejected, margin=None):
-    _reference(chosen, rejected, margin)  # same validation
-    return -torch.log(torch.sigmoid(chosen - rejected - (0.0 if margin is None else margin))).mean()
+globals().update(edited_solution("reward_ranking", (
+    "        diff = diff - margin\n"
+    "    return -F.logsigmoid(diff).mean()\n",
+    "        diff = diff - margin\n"
+    "    return -torch.log(torch.sigmoid(diff)).mean()\n",
+)))

@@ -1,11 +1,6 @@
 """Multiplies the loss by beta instead of scaling the log-ratios inside the sigmoid."""
-import torch.nn.functional as F
+from graders.mutants._edits import edited_solution
 
-from solutions.reward_ranking import *  # noqa: F401,F403
-from solutions.reward_ranking import dpo_loss as _reference
-
-
-def dpo_loss(policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta=0.1):
-    _reference(policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta)
-    logits = (policy_chosen_logps - ref_chosen_logps) - (policy_rejected_logps - ref_rejected_logps)
-    return -beta * F.logsigmoid(logits).mean()
+globals().update(edited_solution("reward_ranking", (
+    "return -F.logsigmoid(beta * (chosen_reward - rejected_reward)).mean()",
+    "return -beta * F.logsigmoid(chosen_reward - rejected_reward).mean()")))

@@ -1,10 +1,5 @@
 """DPO without the reference model's log-probabilities: -logsigmoid(beta * (pc - pr))."""
-import torch.nn.functional as F
+from graders.mutants._edits import edited_solution
 
-from solutions.reward_ranking import *  # noqa: F401,F403
-from solutions.reward_ranking import dpo_loss as _reference
-
-
-def dpo_loss(policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta=0.1):
-    _reference(policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps, beta)
-    return -F.logsigmoid(beta * (policy_chosen_logps - policy_rejected_logps)).mean()
+globals().update(edited_solution("reward_ranking", (
+    "beta * (chosen_reward - rejected_reward)", "beta * (policy_chosen_logps - policy_rejected_logps)")))

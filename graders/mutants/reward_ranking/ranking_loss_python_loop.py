@@ -1,16 +1,9 @@
 """Loops over the pairs in Python: right values, but one set of tensor operations per pair."""
-import torch
-import torch.nn.functional as F
+from graders.mutants._edits import edited_solution
 
-from solutions.reward_ranking import *  # noqa: F401,F403
-from solutions.reward_ranking import ranking_loss as _reference
-
-
-def ranking_loss(rewards):
-    _reference(rewards)  # same validation
-    k = rewards.shape[1]
-    terms = []
-    for i in range(k):
-        for j in range(i + 1, k):
-            terms.append(-F.logsigmoid(rewards[:, i] - rewards[:, j]))
-    return torch.stack(terms, dim=1).mean()
+globals().update(edited_solution("reward_ranking", (
+    "    better, worse = torch.triu_indices(k, k, offset=1, device=rewards.device)\n"
+    "    diff = rewards[:, better] - rewards[:, worse]            # (B, C(K, 2))\n",
+    "    diff = torch.stack([rewards[:, i] - rewards[:, j]  # one subtraction per pair\n"
+    "                        for i in range(k) for j in range(i + 1, k)], dim=1)\n",
+)))

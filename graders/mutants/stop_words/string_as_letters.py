@@ -1,9 +1,8 @@
 """Accepts a single str as stop_words (it then means its letters) instead of raising TypeError."""
-from solutions.stop_words import *  # noqa: F401,F403
-from solutions.stop_words import remove_stop_words as _reference
+from graders.mutants._edits import edited_solution
 
-
-def remove_stop_words(tokens, stop_words=None):
-    if isinstance(stop_words, str):
-        stop_words = list(stop_words)
-    return _reference(tokens, stop_words)
+globals().update(edited_solution("stop_words", (
+    "    elif isinstance(stop_words, str):\n"
+    "        raise TypeError(\"stop_words must be an iterable of words (e.g. a set of str), not a single str\")\n",
+    "",
+)))

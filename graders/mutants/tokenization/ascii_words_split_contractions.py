@@ -1,10 +1,7 @@
 """ASCII-only words that split at apostrophes and hyphens ("don", "'", "t"; "caf", "é")."""
-import re
+from graders.mutants._edits import edited_solution
 
-from solutions.tokenization import *  # noqa: F401,F403
-
-
-def tokenize(text):
-    if not isinstance(text, str):
-        raise TypeError("text must be a str")
-    return re.findall(r"[A-Za-z0-9]+|\S", text)
+globals().update(edited_solution("tokenization", (
+    r'''_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|\S")''',
+    r'''_TOKEN = re.compile(r"[A-Za-z0-9]+|\S")''',
+)))

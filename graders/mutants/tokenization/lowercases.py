@@ -1,10 +1,7 @@
 """Lower-cases while tokenizing: mixes up two pre-processing steps (case must be kept)."""
-import re
+from graders.mutants._edits import edited_solution
 
-from solutions.tokenization import *  # noqa: F401,F403
-
-
-def tokenize(text):
-    if not isinstance(text, str):
-        raise TypeError("text must be a str")
-    return re.findall(r"[^\W_]+(?:['’-][^\W_]+)*|\S", text.lower())
+globals().update(edited_solution("tokenization", (
+    "return _TOKEN.findall(text)",
+    "return _TOKEN.findall(text.lower())",
+)))

@@ -1,6 +1,8 @@
 """Returns n-grams as lists, and accepts n = 0 (returns empty tuples) instead of raising."""
-from solutions.tokenization import *  # noqa: F401,F403
+from graders.mutants._edits import edited_solution
 
-
-def ngrams(tokens, n):
-    return [list(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+globals().update(edited_solution(
+    "tokenization",
+    ('    if n < 1:\n        raise ValueError(f"n must be at least 1, got {n}")\n', ""),
+    ("[tuple(tokens[i:i + n])", "[list(tokens[i:i + n])"),
+))

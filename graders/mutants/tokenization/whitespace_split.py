@@ -1,8 +1,4 @@
 """Splits on whitespace only: punctuation stays glued to the words ("tricky.")."""
-from solutions.tokenization import *  # noqa: F401,F403
+from graders.mutants._edits import edited_solution
 
-
-def tokenize(text):
-    if not isinstance(text, str):
-        raise TypeError("text must be a str")
-    return text.split()
+globals().update(edited_solution("tokenization", ("return _TOKEN.findall(text)", "return text.split()")))

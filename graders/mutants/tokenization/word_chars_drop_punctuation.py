@@ -1,10 +1,7 @@
 """Uses \\w+ only: punctuation is dropped and underscores count as letters."""
-import re
+from graders.mutants._edits import edited_solution
 
-from solutions.tokenization import *  # noqa: F401,F403
-
-
-def tokenize(text):
-    if not isinstance(text, str):
-        raise TypeError("text must be a str")
-    return re.findall(r"\w+(?:['’-]\w+)*", text)
+globals().update(edited_solution("tokenization", (
+    r'''_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|\S")''',
+    r'''_TOKEN = re.compile(r"\w+(?:['’-]\w+)*")''',
+)))

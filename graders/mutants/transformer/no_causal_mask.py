@@ -1,9 +1,5 @@
 """Forgets to make decoder blocks causal: every position attends to the future too."""
-from solutions.transformer import *  # noqa: F401,F403
-from solutions.transformer import TransformerBlock as _Reference
+from graders.mutants._edits import edited_solution
 
-
-class TransformerBlock(_Reference):
-    def forward(self, x):
-        x = x + self.attn(self.norm1(x))[0]
-        return x + self.ff(self.norm2(x))
+globals().update(edited_solution("transformer", (
+    "self.attn(self.norm1(x), is_causal=self.causal)", "self.attn(self.norm1(x))")))

@@ -1,9 +1,4 @@
 """The attention output replaces x instead of being added to it (no residual connection)."""
-from solutions.transformer import *  # noqa: F401,F403
-from solutions.transformer import TransformerBlock as _Reference
+from graders.mutants._edits import edited_solution
 
-
-class TransformerBlock(_Reference):
-    def forward(self, x):
-        x = self.attn(self.norm1(x), is_causal=self.causal)[0]
-        return x + self.ff(self.norm2(x))
+globals().update(edited_solution("transformer", ("        x = x + attended\n", "        x = attended\n")))

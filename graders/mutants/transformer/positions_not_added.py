@@ -1,13 +1,5 @@
 """Never adds the positional encoding: the model cannot tell where a word is."""
-from solutions.transformer import *  # noqa: F401,F403
-from solutions.transformer import TinyLanguageModel as _Reference
-from solutions.transformer import _check_ids
+from graders.mutants._edits import edited_solution
 
-
-class TinyLanguageModel(_Reference):
-    def forward(self, ids):
-        _check_ids(ids, self.max_len)
-        x = self.embedding(ids)
-        for block in self.blocks:
-            x = block(x)
-        return self.lm_head(self.norm(x))
+globals().update(edited_solution("transformer", (
+    "        x = self.embedding(ids) + self.positions[:length]\n", "        x = self.embedding(ids)\n")))

@@ -1,7 +1,7 @@
 """Analogy target a - b + c instead of b - a + c."""
-from solutions.word_embeddings import *  # noqa: F401,F403
-from solutions.word_embeddings import analogy as _reference
+from graders.mutants._edits import edited_solution
 
-
-def analogy(a, b, c, embeddings):
-    return _reference(b, a, c, embeddings)
+globals().update(edited_solution("word_embeddings", (
+    "target = matrix[words.index(b)] - matrix[words.index(a)] + matrix[words.index(c)]",
+    "target = matrix[words.index(a)] - matrix[words.index(b)] + matrix[words.index(c)]",
+)))

@@ -1,9 +1,8 @@
 """Removes out-of-vocabulary tokens before measuring distances (so words seem closer than they are)."""
-from solutions.word_embeddings import *  # noqa: F401,F403
-from solutions.word_embeddings import cooccurrence_matrix as _reference
+from graders.mutants._edits import edited_solution
 
-
-def cooccurrence_matrix(documents, vocabulary, window=2):
-    _reference(documents, vocabulary, window)  # validation only
-    kept = [[t for t in doc if t in set(vocabulary)] for doc in documents]
-    return _reference(kept, vocabulary, window)
+globals().update(edited_solution("word_embeddings", (
+    "        for p, word in enumerate(doc):              # positions in the original document\n",
+    "        doc = [t for t in doc if t in index]\n"
+    "        for p, word in enumerate(doc):\n",
+)))

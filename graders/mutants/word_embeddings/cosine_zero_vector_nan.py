@@ -1,16 +1,8 @@
 """Divides by a zero norm without checking: a zero vector gives nan instead of a ValueError."""
-import numpy as np
+from graders.mutants._edits import edited_solution
 
-from solutions.word_embeddings import *  # noqa: F401,F403
-from solutions.word_embeddings import _as_float_array
-
-
-def cosine_similarity(a, b):
-    a, b = _as_float_array(a, "a"), _as_float_array(b, "b")
-    if a.ndim != b.ndim or a.ndim not in (1, 2) or a.shape[-1] != b.shape[-1]:
-        raise ValueError("a and b must have matching shapes")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = a / np.linalg.norm(a, axis=-1, keepdims=True)
-        b = b / np.linalg.norm(b, axis=-1, keepdims=True)
-    sims = a @ b.T
-    return float(sims) if a.ndim == 1 else sims
+globals().update(edited_solution("word_embeddings", (
+    "    if np.any(norms == 0):\n"
+    "        raise ValueError(f\"{name} contains a zero vector: its cosine similarity is undefined\")\n",
+    "",
+)))

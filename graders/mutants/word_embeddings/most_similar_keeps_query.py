@@ -1,14 +1,4 @@
 """most_similar does not exclude the query word (it comes first, with similarity 1)."""
-from solutions.word_embeddings import *  # noqa: F401,F403
-from solutions.word_embeddings import _best, _matrix_of
+from graders.mutants._edits import edited_solution
 
-
-def most_similar(word, embeddings, k=5):
-    words, matrix = _matrix_of(embeddings)
-    if word not in embeddings:
-        raise KeyError(word)
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise TypeError("k must be an int")
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    return _best(matrix[words.index(word)], words, matrix, exclude=set())[:k]
+globals().update(edited_solution("word_embeddings", ("exclude={word})[:k]", "exclude=set())[:k]")))

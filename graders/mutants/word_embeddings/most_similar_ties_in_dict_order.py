@@ -1,16 +1,7 @@
 """Sorts by similarity only: equal similarities stay in dictionary order, not alphabetical."""
-from solutions.word_embeddings import *  # noqa: F401,F403
-from solutions.word_embeddings import _matrix_of, cosine_similarity
+from graders.mutants._edits import edited_solution
 
-
-def most_similar(word, embeddings, k=5):
-    words, matrix = _matrix_of(embeddings)
-    if word not in embeddings:
-        raise KeyError(word)
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise TypeError("k must be an int")
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    sims = cosine_similarity(matrix[words.index(word)][None, :], matrix)[0]
-    ranked = [(w, float(s)) for w, s in zip(words, sims) if w != word]
-    return sorted(ranked, key=lambda pair: -pair[1])[:k]
+globals().update(edited_solution("word_embeddings", (
+    "key=lambda pair: (-pair[1], pair[0]))",
+    "key=lambda pair: -pair[1])",
+)))

@@ -1,13 +1,7 @@
 """PPMI with add-one smoothing of the counts (no smoothing is asked for)."""
-import numpy as np
+from graders.mutants._edits import edited_solution
 
-from solutions.word_embeddings import *  # noqa: F401,F403
-from solutions.word_embeddings import ppmi as _reference
-
-
-def ppmi(counts):
-    _reference(counts)  # validation only
-    counts = np.asarray(counts, dtype=np.float64)
-    result = _reference(counts + 1.0)
-    result[counts == 0] = 0.0
-    return result
+globals().update(edited_solution("word_embeddings", (
+    "    p_wc = counts / total\n",
+    "    p_wc = (counts + 1.0) / (counts + 1.0).sum()\n",
+)))
