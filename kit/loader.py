@@ -97,15 +97,21 @@ def _ensure_package(spec: ImplSpec) -> None:
     package.__file__ = None
     sys.modules[spec.package] = package
     for exercise, path in spec.overlay:
-        full = f"{spec.package}.{exercise}"
-        module_spec = importlib.util.spec_from_file_location(full, path)
-        module = importlib.util.module_from_spec(module_spec)
-        sys.modules[full] = module
-        try:
-            module_spec.loader.exec_module(module)
-        except BaseException:
-            sys.modules.pop(full, None)
-            raise
+        import_file(f"{spec.package}.{exercise}", path)
+
+
+def import_file(full_name: str, path: Path) -> types.ModuleType:
+    """Import the file ``path`` as module ``full_name`` (its package must be importable);
+    nothing stays in ``sys.modules`` when the module raises while being imported."""
+    module_spec = importlib.util.spec_from_file_location(full_name, path)
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[full_name] = module
+    try:
+        module_spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(full_name, None)
+        raise
+    return module
 
 
 def import_exercise(spec: ImplSpec, exercise: str) -> types.ModuleType:

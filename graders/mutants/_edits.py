@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import os
 import sys
 import tempfile
 import types
 from pathlib import Path
+
+from kit.loader import import_file
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(tempfile.gettempdir()) / "kit-mutants"
@@ -54,16 +55,7 @@ def import_source(package: str, stem: str, source: str, folder: Path | None = No
     if full in sys.modules:
         return sys.modules[full]
     importlib.import_module(package)
-    spec = importlib.util.spec_from_file_location(full, folder / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    module.__package__ = package
-    sys.modules[full] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(full, None)
-        raise
-    return module
+    return import_file(full, folder / f"{name}.py")
 
 
 def write_module(path: Path, text: str) -> None:
