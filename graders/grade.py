@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -28,12 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from kit.boundary.sanitize import clean_text, finite_or_none
 from kit.exercises import BY_NAME, EXERCISES
-from kit.loader import REPO_ROOT, ImplementationError, resolve
+from kit.loader import BUILTIN_IMPLS, REPO_ROOT
+
+from . import config
+from .cgroups import WorkerCgroup
+from .submission import SubmissionError, private_copy, source_folder
 
 GRADER_DIR = REPO_ROOT / "graders"
-DEFAULT_TEST_TIMEOUT = 60
-DEFAULT_SUBMISSION_TIMEOUT = 1800
+DEFAULT_TEST_TIMEOUT = config.CALL_TIMEOUT
 
 
 class GradingError(Exception):
@@ -58,13 +63,17 @@ def grader_files(exercises: list[str] | None) -> list[Path]:
     return files
 
 
-def pytest_command(spec_label: str, raw: Path, files: list[Path], *, isolation: str,
-                   test_timeout: int, hide: list[str] = (), extra: list[str] | None = None) -> list[str]:
+def pytest_command(raw: Path, files: list[Path], *, isolation: str, test_timeout: int,
+                   hide: list[str] = (), require: str | None = None,
+                   extra: list[str] | None = None) -> list[str]:
+    """The trusted pytest run over the hidden graders. It names no student path: the
+    implementation under test reaches it as ``KIT_IMPL`` in the environment."""
     command = [
         sys.executable, "-m", "pytest",
         "-p", "graders.report", "-p", "graders.isolation",
-        "--kit-raw", str(raw), "--impl", spec_label, "--kit-isolation", isolation,
-        "--kit-call-timeout", str(test_timeout), *[f"--kit-hide={p}" for p in hide],
+        f"--kit-raw={raw}", f"--kit-isolation={isolation}",
+        f"--kit-call-timeout={test_timeout}", *[f"--kit-hide={p}" for p in hide],
+        *([f"--kit-require={require}"] if require else []),
         "-q", "--tb=no", "-rN", "--no-points", "--assert=plain", "-p", "no:cacheprovider",
         # pytest-timeout is the backstop; the worker's own per-call limit fires first
         "-o", "addopts=--strict-markers", "-o", f"timeout={test_timeout + 30}",
@@ -98,43 +107,63 @@ def read_raw(raw: Path) -> tuple[list[dict], dict[str, dict], list[dict], bool]:
 
 
 def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isolation: str,
-            test_timeout: int, name: str | None = None, log=None) -> Outcome:
-    """Grade one submission; always writes the reports unless the grader itself broke."""
+            test_timeout: int, name: str | None = None, log=None, require: str | None = None) -> Outcome:
+    """Grade one submission; always writes the reports unless the grader itself broke.
+
+    The submission is first copied (plain ``<exercise>.py`` files only) into a private
+    folder; only that copy is graded, by a pytest process that gets its path from the
+    environment and runs in its own cgroup where cgroups are available.
+    """
     try:
-        spec = resolve(submission)
-    except ImplementationError as exc:
+        source = source_folder(submission)
+    except SubmissionError as exc:
         raise GradingError(str(exc)) from None
+    label = clean_text(submission if submission in BUILTIN_IMPLS else str(source), 300)
     out_dir.mkdir(parents=True, exist_ok=True)
-    outcome = Outcome(label=spec.label, name=name or Path(spec.label).name, out_dir=out_dir)
+    outcome = Outcome(label=label, name=name or Path(label).name, out_dir=out_dir)
     files = grader_files(exercises)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
+        os.chmod(tmp, 0o755)   # a worker with its own uid reads the private copy
+        try:
+            copy = private_copy(source, Path(tmp) / "submission")
+        except SubmissionError as exc:
+            raise GradingError(str(exc)) from None
         raw = Path(tmp) / "raw.jsonl"
-        command = pytest_command(submission if spec.kind != "path" else spec.label, raw, files,
-                                 isolation=isolation, test_timeout=test_timeout,
-                                 hide=[str(out_dir.resolve()), tmp])
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
-        env.pop("KIT_IMPL", None)
+        command = pytest_command(raw, files, isolation=isolation, test_timeout=test_timeout,
+                                 hide=[str(out_dir.resolve()), tmp], require=require)
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
+                   KIT_IMPL=str(copy.directory))
+        group = WorkerCgroup.create(f"kit-grader-{secrets.token_hex(8)}",
+                                    memory_bytes=config.GRADER_MEMORY_MB * 1024 * 1024,
+                                    pids=4096)
         try:
             proc = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=DEFAULT_SUBMISSION_TIMEOUT)
+                                  stderr=subprocess.STDOUT, timeout=config.SUBMISSION_TIMEOUT,
+                                  preexec_fn=group.join if group is not None else None)
             log_text = proc.stdout.decode("utf-8", "replace")
             returncode = proc.returncode
         except subprocess.TimeoutExpired as exc:
             log_text = (exc.stdout or b"").decode("utf-8", "replace")
             returncode = -9
-        (out_dir / "grader.log").write_text(log_text[-200_000:], encoding="utf-8")
+        finally:
+            if group is not None:
+                group.destroy()
+        if copy.ignored:
+            log_text = ("submission: graded " + (", ".join(copy.files) or "no file") + "; ignored: "
+                        + "; ".join(copy.ignored) + "\n" + log_text)
+        (out_dir / "grader.log").write_text(clean_text(log_text[-200_000:], 200_000), encoding="utf-8")
         collected, tests, errors, finished = read_raw(raw)
     if errors:
         raise GradingError("the graders failed to collect (a kit bug, not the student's): "
                            + "; ".join(e["nodeid"] + ": " + e["message"][-300:] for e in errors))
     if not collected:
         raise GradingError(f"the grading process collected no tests (exit {returncode}); "
-                           f"see {out_dir / 'grader.log'}:\n{log_text[-1500:]}")
+                           f"see {out_dir / 'grader.log'}:\n{clean_text(log_text[-1500:])}")
     crash = None if finished else (f"the grading process stopped early (exit {returncode}); "
                                    "tests that did not finish get no points")
     outcome.error = crash
-    outcome.results = build_results(collected, tests, spec.label, isolation_of(log_text, isolation),
+    outcome.results = build_results(collected, tests, label, isolation_of(log_text, isolation),
                                     time.monotonic() - started, crash)
     outcome.per_exercise = per_exercise(outcome.results)
     write_reports(outcome)
@@ -146,7 +175,7 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
 def isolation_of(log_text: str, requested: str) -> str:
     for line in log_text.splitlines():
         if line.startswith("kit-isolation: "):
-            return line.removeprefix("kit-isolation: ").strip()
+            return line.removeprefix("kit-isolation: ").split(": ", 1)[-1].strip()
     return requested
 
 
@@ -167,8 +196,9 @@ def build_results(collected: list[dict], tests: dict[str, dict], label: str, iso
             score = points if status == "passed" else 0
             output = record["message"]
             for perf in record.get("perf", []):
-                leaderboard.append({"name": f"{exercise}: {perf['name']}", "value": perf["value"],
-                                    "order": perf.get("order", "desc")})
+                leaderboard.append({"name": f"{exercise}: {clean_text(perf['name'], 200)}",
+                                    "value": finite_or_none(perf.get("value")),
+                                    "order": "asc" if perf.get("order") == "asc" else "desc"})
                 output = (output + "\n" if output else "") + _perf_line(perf)
         entries.append({
             "name": f"{exercise}: {item['test']}",
@@ -214,7 +244,7 @@ def per_exercise(results: dict) -> dict[str, tuple[int, int]]:
 def write_reports(outcome: Outcome) -> None:
     out = outcome.out_dir
     results = outcome.results
-    _atomic_write(out / "results.json", json.dumps(results, indent=2))
+    _atomic_write(out / "results.json", json.dumps(results, indent=2, allow_nan=False))
     _atomic_write(out / "junit.xml", junit_xml(results, outcome.name))
     _atomic_write(out / "summary.txt", summary_text(outcome))
 
@@ -229,7 +259,7 @@ def junit_xml(results: dict, name: str) -> str:
     lines = ['<?xml version="1.0" encoding="utf-8"?>']
     tests = results["tests"]
     failures = sum(1 for t in tests if t["status"] != "passed")
-    lines.append(f'<testsuites><testsuite name={quoteattr(name)} tests="{len(tests)}" '
+    lines.append(f'<testsuites><testsuite name={quoteattr(clean_text(name, 200))} tests="{len(tests)}" '
                  f'failures="{failures}" time="{results["execution_time"]}">')
     for t in tests:
         exercise = t["tags"][0]
@@ -263,7 +293,8 @@ def summary_text(outcome: Outcome) -> str:
                 lines.append(f"    {text}")
     if results["leaderboard"]:
         lines += ["", "Performance:"]
-        lines += [f"- {e['name']}: {e['value']:.4g}" for e in results["leaderboard"]]
+        lines += [f"- {e['name']}: " + (f"{e['value']:.4g}" if e["value"] is not None else "not a number")
+                  for e in results["leaderboard"]]
     return "\n".join(lines) + "\n"
 
 

@@ -1,27 +1,32 @@
-"""pytest plugin: where the grading process runs the student's code.
+"""pytest plugin used by ``python -m graders grade``: where the student's code runs.
 
 ``--kit-isolation none`` runs it in-process (what a student's own ``pytest`` does);
-``auto`` (the grade command's default), ``bwrap``, ``namespaces`` and ``process``
-run it in a sandboxed worker (:mod:`graders.sandbox`). The mode in effect is
-printed as ``kit-isolation: ...`` so the grade command can report it.
+``auto`` (the grade command's default), ``bwrap``, ``namespaces``, ``landlock`` and
+``process`` run it in a sandboxed worker (:mod:`graders.sandbox`). The mode in effect
+is printed as ``kit-isolation: <mode>: <description>`` so the grade command can report
+it, and ``--kit-require MODE`` refuses to grade below that level.
 """
 
 from __future__ import annotations
+
+import sys
 
 import pytest
 
 from kit.pytest_plugin import SPEC_KEY, get_session, set_session_factory
 from kit.remote import LocalSession
 
-MODES = ("auto", "bwrap", "namespaces", "process", "none")
+from . import config as settings
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("kit")
-    group.addoption("--kit-isolation", default="none", choices=MODES,
-                    help="where student code runs: a bubblewrap sandbox, Linux namespaces, a plain "
-                         "worker process, or in-process (none); auto picks the strongest available")
-    group.addoption("--kit-call-timeout", default=60.0, type=float,
+    group.addoption("--kit-isolation", default="none", choices=settings.ISOLATION_CHOICES,
+                    help="where student code runs: a bubblewrap sandbox, Linux namespaces, Landlock, "
+                         "a plain worker process, or in-process (none); auto picks the strongest")
+    group.addoption("--kit-require", default=None, choices=settings.ISOLATION_MODES,
+                    help="refuse to grade with a weaker sandbox than this one")
+    group.addoption("--kit-call-timeout", default=float(settings.CALL_TIMEOUT), type=float,
                     help="seconds one call into the implementation may take before its worker is "
                          "killed and replaced")
     group.addoption("--kit-hide", action="append", default=[],
@@ -32,16 +37,22 @@ def pytest_configure(config: pytest.Config) -> None:
     mode = config.getoption("kit_isolation")
     if mode == "none":
         set_session_factory(config, LocalSession)
-        description = "none (in-process)"
-    else:
-        from . import sandbox
+        print("kit-isolation: none: none (in-process)", flush=True)
+        return
+    from . import sandbox
 
-        try:
-            factory, description = sandbox.session_factory(
-                mode, call_timeout=config.getoption("kit_call_timeout"),
-                hidden=config.getoption("kit_hide"))
-        except RuntimeError as exc:
-            raise pytest.UsageError(str(exc)) from None
-        set_session_factory(config, factory)
-        get_session(config, config.stash[SPEC_KEY])  # start the worker while tests are collected
-    print(f"kit-isolation: {description}", flush=True)
+    try:
+        factory, description, chosen = sandbox.session_factory(
+            mode, call_timeout=config.getoption("kit_call_timeout"),
+            hidden=config.getoption("kit_hide"))
+    except RuntimeError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    required = config.getoption("kit_require")
+    if required and sandbox.level(chosen) < sandbox.level(required):
+        raise pytest.UsageError(f"--isolation require={required}: the strongest sandbox here is "
+                                f"{chosen!r}; refusing to grade")
+    if chosen == "process":
+        print(sandbox.WEAKEST_WARNING, file=sys.stderr, flush=True)
+    set_session_factory(config, factory)
+    get_session(config, config.stash[SPEC_KEY])  # start the worker while tests are collected
+    print(f"kit-isolation: {chosen}: {description}", flush=True)

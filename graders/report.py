@@ -18,20 +18,18 @@ from pathlib import Path
 
 import pytest
 
+from kit.boundary.sanitize import clean_text, finite_or_none
 from kit.exercises import exercise_of_test_file
 from kit.pytest_plugin import SPEC_KEY, points_of
 
-RAW_KEY = pytest.StashKey[dict]()
-MAX_MESSAGE = 4000
+from . import config
+
+MAX_MESSAGE = config.MESSAGE_CHARS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("kit").addoption("--kit-raw", default=None,
                                      help="(grade command) write per-test records to this JSON file")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.stash[RAW_KEY] = {"tests": {}}
 
 
 def _submission_frames(excinfo, directory: Path) -> str:
@@ -71,84 +69,105 @@ def safe_message(excinfo, directory: Path) -> str:
     return message
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call):
-    outcome = yield
-    report = outcome.get_result()
-    exercise = exercise_of_test_file(item.path.name)
-    if exercise is None:
-        return
-    raw = item.config.stash[RAW_KEY]["tests"]
-    entry = raw.setdefault(item.nodeid, {
-        "exercise": exercise,
-        "test": item.name,
-        "points": points_of(item),
-        "outcome": "passed",
-        "message": "",
-        "duration": 0.0,
-        "perf": [],
-        "doc": (item.function.__doc__ or "").strip().splitlines()[0] if getattr(item, "function", None)
-        is not None and item.function.__doc__ else "",
-    })
-    entry["duration"] += float(report.duration)
-    if report.when == "call":
-        entry["perf"] = [value for key, value in item.user_properties if key == "kit_perf"]
-    if report.skipped:
-        entry["outcome"] = "skipped"
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        entry["message"] = f"skipped: {reason.removeprefix('Skipped: ')}"
-    elif report.failed and entry["outcome"] != "failed":
-        entry["outcome"] = "failed"
-        spec = item.config.stash[SPEC_KEY]
-        if call.excinfo is not None:
-            message = safe_message(call.excinfo, spec.directory)
-        else:
-            message = "failed"
-        if report.when != "call":
-            message = f"({report.when}) {message}"
-        entry["message"] = message[:MAX_MESSAGE]
+class RawRecords:
+    """The plugin's state for one run (registered on the config): the per-test records,
+    appended to ``--kit-raw`` as each test finishes."""
 
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.tests: dict[str, dict] = {}
+        self.path = config.getoption("kit_raw")
 
-def _write(config: pytest.Config, record: dict) -> None:
-    path = config.getoption("kit_raw")
-    if path:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record) + "\n")
-            fh.flush()
+    def write(self, record: dict) -> None:
+        if self.path:
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record, allow_nan=False) + "\n")
+                fh.flush()
 
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    items = []
-    for item in session.items:
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call):
+        outcome = yield
+        report = outcome.get_result()
         exercise = exercise_of_test_file(item.path.name)
-        if exercise is not None:
-            items.append({"nodeid": item.nodeid, "exercise": exercise, "test": item.name,
-                          "points": points_of(item)})
-    _write(session.config, {"kind": "collected", "items": items})
+        if exercise is None:
+            return
+        function = getattr(item, "function", None)
+        entry = self.tests.setdefault(item.nodeid, {
+            "exercise": exercise,
+            "test": item.name,
+            "function": getattr(item, "originalname", item.name),
+            "points": points_of(item),
+            "feedback": item.get_closest_marker("feedback") is not None,
+            "gpu": _needs_gpu(item),
+            "outcome": "passed",
+            "message": "",
+            "duration": 0.0,
+            "perf": [],
+            "doc": ((function.__doc__ or "").strip().splitlines() or [""])[0] if function else "",
+        })
+        entry["duration"] += float(report.duration)
+        if report.when == "call":
+            entry["perf"] = [_clean_perf(value) for key, value in item.user_properties
+                             if key == "kit_perf"]
+        if report.skipped:
+            entry["outcome"] = "skipped"
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            entry["message"] = clean_text(f"skipped: {reason.removeprefix('Skipped: ')}", MAX_MESSAGE)
+        elif report.failed and entry["outcome"] != "failed":
+            entry["outcome"] = "failed"
+            spec = item.config.stash[SPEC_KEY]
+            if call.excinfo is not None:
+                message = safe_message(call.excinfo, spec.directory)
+            else:
+                message = "failed"
+            if report.when != "call":
+                message = f"({report.when}) {message}"
+            # The one place where text from the student's side enters a report record.
+            entry["message"] = clean_text(message, MAX_MESSAGE)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        items = []
+        for item in session.items:
+            exercise = exercise_of_test_file(item.path.name)
+            if exercise is not None:
+                items.append({"nodeid": item.nodeid, "exercise": exercise, "test": item.name,
+                              "function": getattr(item, "originalname", item.name),
+                              "points": points_of(item), "gpu": _needs_gpu(item),
+                              "feedback": item.get_closest_marker("feedback") is not None})
+        self.write({"kind": "collected", "items": items})
+
+    def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
+        entry = self.tests.get(nodeid)
+        if entry is not None:
+            self.write({"kind": "test", "nodeid": nodeid, **entry})
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            self.write({"kind": "collect_error", "nodeid": report.nodeid,
+                        "message": clean_text(str(report.longrepr)[-2000:])})
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
+        self.write({"kind": "finished", "exitstatus": int(exitstatus)})
 
 
-def pytest_runtest_logfinish(nodeid: str, location) -> None:
-    config = _CONFIG[0] if _CONFIG else None
-    if config is None:
-        return
-    entry = config.stash[RAW_KEY]["tests"].get(nodeid)
-    if entry is not None:
-        _write(config, {"kind": "test", "nodeid": nodeid, **entry})
+def _needs_gpu(item: pytest.Item) -> bool:
+    perf = item.get_closest_marker("perf")
+    return item.get_closest_marker("gpu") is not None or (
+        perf is not None and not perf.kwargs.get("cpu", False))
 
 
-_CONFIG: list = []
+def _clean_perf(entry: dict) -> dict:
+    out = {}
+    for key, value in entry.items():
+        if isinstance(value, float):
+            out[key] = finite_or_none(value)
+        elif isinstance(value, (int, bool)) or value is None:
+            out[key] = value
+        else:
+            out[key] = clean_text(value, 200)
+    return out
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    _CONFIG[:] = [session.config]
-
-
-def pytest_collectreport(report) -> None:
-    if report.failed and _CONFIG:
-        _write(_CONFIG[0], {"kind": "collect_error", "nodeid": report.nodeid,
-                            "message": str(report.longrepr)[-2000:]})
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
-    _write(session.config, {"kind": "finished", "exitstatus": int(exitstatus)})
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(RawRecords(config), "kit-raw-records")

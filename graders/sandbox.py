@@ -1,7 +1,7 @@
 """Running untrusted student code in an isolated worker process.
 
 The grading process (trusted) imports no student code. It starts a worker
-(:mod:`kit.worker`) in a sandbox and talks to it over two pipes; every value
+(:mod:`kit.boundary.worker`) in a sandbox and talks to it over two pipes; every value
 that comes back is plain data rebuilt here by :mod:`kit.codec` (never unpickled),
 so nothing the student does inside the worker -- patching pytest or
 ``torch.allclose``, objects whose ``__eq__`` is always true, walking the stack --
@@ -19,57 +19,52 @@ Sandboxes, strongest first (``--kit-isolation auto`` picks the first that works)
     whole file system remounted read-only, the hidden graders, the solutions, the
     repository's history and the output folders covered by empty mounts, a private
     writable temp folder; every capability dropped with ``setpriv``.
+``landlock``
+    for hosts without user namespaces (Gradescope, unprivileged Docker, Kubernetes):
+    a child process that confines itself before it starts Python -- Landlock rules
+    (only the system libraries, Python, ``kit/``, the submission and a private temp
+    folder are reachable), a seccomp filter (no network sockets), a separate uid when
+    the grader runs as root (``KIT_WORKER_USER``, default ``nobody``).
 ``process``
     a plain child process with resource limits: values still cross only as plain
-    data, but the file system and the network are not isolated (said so in every
-    report).
+    data, but the file system and the network are not isolated (said so loudly).
 
-Every mode: limits on address space (memory), file size, core dumps and open
-files; a time limit per call (a call that hangs or ignores signals is killed with
-SIGKILL, that test fails, and a fresh worker serves the next test); bounded
-captured output; no leftover processes (a PID namespace dies with its first
-process; in ``process`` mode a sweep kills everything carrying the worker's token).
+Every mode: its own cgroup where cgroups are writable (``memory`` limit, which counts
+tmpfs files, and ``pids`` limit; the freezer stops it while a reference is timed),
+else an address-space limit; limits on file size, core dumps and open files; sized
+tmpfs mounts; a time limit per call (a call that hangs or ignores signals is killed
+with SIGKILL, that test fails, and a fresh worker serves the next test); bounded
+captured output and message sizes; no leftover processes (a PID namespace dies with
+its first process; elsewhere the cgroup, then a sweep by the worker's token, kills
+what is left).
 """
 
 from __future__ import annotations
 
 import base64
-import builtins
 import glob
 import io
 import itertools
 import os
+import pwd
 import resource
 import secrets
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-import weakref
 from pathlib import Path
 from typing import Any, Sequence
 
-from kit import codec
+from kit.boundary import codec, wire
+from kit.boundary.handles import Remote
+from kit.boundary.session import Session, callable_name, rebuild_exception
 from kit.loader import REPO_ROOT, ImplementationError, ImplSpec
-from kit.remote import Remote, Session
 
-MEMORY_LIMIT_MB = int(os.environ.get("KIT_WORKER_MEMORY_MB", "6144"))
-FILE_SIZE_LIMIT = 256 * 1024 * 1024
-OUTPUT_LIMIT = 64 * 1024  # captured output kept per worker (the rest is counted and dropped)
-START_TIMEOUT = 120.0
-IMPORT_TIMEOUT = 60.0  # importing a module (PyTorch, the pretrained model) may take a while
-MAX_REPLY = 3 * 1024**3
-
-_REBUILT = {name: getattr(builtins, name) for name in (
-    "ValueError", "TypeError", "KeyError", "IndexError", "AttributeError", "NotImplementedError",
-    "RuntimeError", "ZeroDivisionError", "OverflowError", "MemoryError", "RecursionError",
-    "ImportError", "ModuleNotFoundError", "NameError", "LookupError", "ArithmeticError",
-    "FileNotFoundError", "PermissionError", "OSError", "UnicodeError", "StopIteration",
-    "SyntaxError", "IndentationError",
-)}
+from . import config
+from .cgroups import WorkerCgroup
 
 
 class WorkerFailure(RuntimeError):
@@ -84,7 +79,7 @@ class WorkerFailure(RuntimeError):
 
 
 def _bwrap_works() -> bool:
-    if shutil.which("bwrap") is None:
+    if "bwrap" in config.DISABLED_MODES or shutil.which("bwrap") is None:
         return False
     try:
         return subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--unshare-user",
@@ -94,7 +89,7 @@ def _bwrap_works() -> bool:
 
 
 def _namespaces_work() -> bool:
-    if os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("setpriv")):
+    if "namespaces" in config.DISABLED_MODES or os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("setpriv")):
         return False
     try:
         return subprocess.run(["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
@@ -103,40 +98,73 @@ def _namespaces_work() -> bool:
         return False
 
 
-def _drop_to_nobody() -> None:
-    os.setgroups([])
-    os.setgid(65534)
-    os.setuid(65534)
-
-
-def _can_drop_privileges() -> bool:
-    """Root, and Python still starts as ``nobody`` (e.g. not installed under /root)."""
+def worker_uid() -> tuple[int, int] | None:
+    """The uid/gid a worker runs as when the grader is root (``KIT_WORKER_USER``, default
+    ``nobody``): an account that cannot read the graders' files."""
     if os.geteuid() != 0:
+        return None
+    name = os.environ.get("KIT_WORKER_USER", "nobody")
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        return (65534, 65534) if name == "nobody" else None
+    return entry.pw_uid, entry.pw_gid
+
+
+def _drop_privileges(uid: tuple[int, int]) -> None:
+    os.setgroups([])
+    os.setgid(uid[1])
+    os.setuid(uid[0])
+
+
+def _worker_starts_as(uid: tuple[int, int] | None) -> bool:
+    """Python (and the kit) still start as ``uid`` (e.g. not installed under /root)."""
+    if uid is None:
         return False
     try:
         return subprocess.run([sys.executable, "-s", "-E", "-c",
-                               f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); import kit.worker"],
-                              preexec_fn=_drop_to_nobody, capture_output=True, timeout=60,
-                              cwd="/").returncode == 0
+                               f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); "
+                               "import kit.boundary.worker"],
+                              preexec_fn=lambda: _drop_privileges(uid), capture_output=True,
+                              timeout=60, cwd="/").returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
 
 
+def _landlock_works() -> bool:
+    if "landlock" in config.DISABLED_MODES:
+        return False
+    try:
+        from kit import confine
+    except ImportError:
+        return False
+    try:
+        return confine.landlock_abi() > 0
+    except OSError:
+        return False
+
+
 def choose_mode(requested: str) -> str:
+    """The sandbox in effect for ``requested`` (``auto``: the strongest that works)."""
+    checks = {"bwrap": _bwrap_works, "namespaces": _namespaces_work, "landlock": _landlock_works}
     if requested == "auto":
-        if _bwrap_works():
-            return "bwrap"
-        if _namespaces_work():
-            return "namespaces"
-        return "process-nobody" if _can_drop_privileges() else "process"
-    if requested == "bwrap" and not _bwrap_works():
-        raise RuntimeError("--kit-isolation bwrap: bubblewrap is not installed or cannot create "
-                           "namespaces here (apt-get install bubblewrap)")
-    if requested == "namespaces" and not _namespaces_work():
-        raise RuntimeError("--kit-isolation namespaces: needs root, unshare and setpriv")
-    if requested == "process" and _can_drop_privileges():
-        return "process-nobody"
+        for mode in ("bwrap", "namespaces", "landlock"):
+            if checks[mode]():
+                return mode
+        return "process"
+    if requested in checks and not checks[requested]():
+        why = {"bwrap": "bubblewrap is not installed or cannot create namespaces here "
+                        "(apt-get install bubblewrap)",
+               "namespaces": "needs root, unshare and setpriv, and user namespaces",
+               "landlock": "needs Linux >= 5.13 with Landlock enabled"}[requested]
+        raise RuntimeError(f"--isolation {requested}: {why}")
     return requested
+
+
+def level(mode: str) -> int:
+    """How strong a mode is: higher is stronger (``process`` is 0)."""
+    order = ("process", "landlock", "namespaces", "bwrap")
+    return order.index(mode) if mode in order else -1
 
 
 DESCRIPTIONS = {
@@ -145,12 +173,21 @@ DESCRIPTIONS = {
     "namespaces": "namespaces (unshare: separate process, read-only file system with graders/"
                   "solutions/outputs hidden, no network, capabilities dropped, PID namespace, "
                   "resource limits)",
+    "landlock": "landlock (separate process confined by Landlock to the system libraries, Python, "
+                "kit/ and the submission; no network sockets (seccomp); a separate uid when run as "
+                "root; resource limits)",
     "process": "process (separate worker process with resource limits; NO file-system or network "
-               "isolation: install bubblewrap for a sandbox)",
-    "process-nobody": "process (separate worker process running as nobody, with resource limits; "
-                      "files only the grader's user can read stay hidden; NO network isolation: "
-                      "install bubblewrap for a sandbox)",
+               "isolation: the student's code can read anything this user can -- install "
+               "bubblewrap, or use a kernel with Landlock)",
 }
+
+WEAKEST_WARNING = """\
+******************************************************************************
+* WARNING: grading with NO sandbox (isolation: process).                     *
+* Student code can read the hidden tests and use the network on this host.   *
+* Install bubblewrap, run on a kernel with Landlock, or refuse this level    *
+* with --isolation require=landlock.                                         *
+******************************************************************************"""
 
 
 def _python_paths() -> list[str]:
@@ -186,9 +223,11 @@ def _is_venv_path(path: str) -> bool:
 
 
 def bwrap_prefix(spec: ImplSpec, tmp: str) -> list[str]:
+    tmp_bytes = str(config.WORKER_TMP_MB * 1024 * 1024)
     cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
            "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
-           "--proc", "/proc", "--dev", "/dev", "--perms", "01777", "--tmpfs", "/tmp",
+           "--proc", "/proc", "--dev", "/dev", "--size", tmp_bytes, "--tmpfs", "/dev/shm",
+           "--perms", "01777", "--size", tmp_bytes, "--tmpfs", "/tmp",
            "--perms", "0777", "--dir", "/tmp/home"]
     for top in ("usr", "bin", "lib", "lib64", "sbin", "lib32", "libx32"):
         path = f"/{top}"
@@ -222,7 +261,7 @@ def namespaces_prefix(spec: ImplSpec, tmp: str, hidden: Sequence[str]) -> list[s
         "set -e",
         "mount --make-rprivate /",
         # a private writable temp folder, then everything read-only
-        f"mount -t tmpfs -o size=1g,mode=1777 tmpfs {tmp}",
+        f"mount -t tmpfs -o size={config.WORKER_TMP_MB}m,mode=1777 tmpfs {tmp}",
         f"mkdir -p {tmp}/submission {tmp}/home",
         f"mount --bind {str(spec.directory)!r} {tmp}/submission",
         f"mount -o remount,bind,ro {tmp}/submission",
@@ -231,37 +270,60 @@ def namespaces_prefix(spec: ImplSpec, tmp: str, hidden: Sequence[str]) -> list[s
         "  *) mount -o remount,bind,ro \"$m\" 2>/dev/null || true ;; esac",
         "done",
         *[f"[ -e {p!r} ] && mount -t tmpfs -o ro,size=4k tmpfs {p!r} || true" for p in hide],
+        f"[ -d /dev/shm ] && mount -t tmpfs -o size={config.WORKER_TMP_MB}m,mode=1777 tmpfs /dev/shm "
+        "|| true",
         'exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all "$@"',
     ])
     return ["unshare", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child",
             "--mount-proc", "sh", "-c", script, "kit-sandbox"]
 
 
-def _limits(memory: bool, drop: bool = False) -> None:
-    """Runs in the child before exec: resource limits for the worker and its children."""
+def landlock_paths(directory: str, tmp: str) -> tuple[list[str], list[str]]:
+    """What a Landlock-confined worker may read (and run) and write."""
+    read = ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/ld.so.cache",
+            "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd", "/etc/group",
+            "/etc/nsswitch.conf", "/etc/alternatives", "/etc/ssl", "/proc", "/sys",
+            "/dev/urandom", "/dev/random", *_python_paths(), str(REPO_ROOT / "kit"), directory]
+    write = [tmp, "/dev/null", "/dev/zero", *glob.glob("/dev/nvidia*")]
+    return [p for p in read if os.path.exists(p)], [p for p in write if os.path.exists(p)]
+
+
+def _prepare_child(cgroup: WorkerCgroup | None, memory: bool, uid: tuple[int, int] | None,
+                   confine: tuple[list[str], list[str]] | None) -> None:
+    """Runs in the child before exec: its cgroup, resource limits, its own uid, then
+    (Landlock mode) the confinement it cannot undo."""
+    if cgroup is not None:
+        cgroup.join()
     if memory:
-        limit = MEMORY_LIMIT_MB * 1024 * 1024
+        limit = config.WORKER_MEMORY_MB * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
-    if drop:
-        _drop_to_nobody()
+    resource.setrlimit(resource.RLIMIT_FSIZE, (config.WORKER_FILE_SIZE, config.WORKER_FILE_SIZE))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (config.WORKER_OPEN_FILES, config.WORKER_OPEN_FILES))
+    if uid is not None:
+        _drop_privileges(uid)
+        if cgroup is None:
+            # without a pids cgroup, a separate uid at least bounds its processes
+            resource.setrlimit(resource.RLIMIT_NPROC, (config.WORKER_PIDS, config.WORKER_PIDS))
+    if confine is not None:
+        from kit import confine as confinement
+
+        confinement.apply(*confine, network=False)
 
 
 BOOTSTRAP = ("import sys; sys.path.insert(0, {root!r}); sys.argv[0] = 'kit-worker'; "
-             "from kit.worker import main; main(sys.argv[1:])")
+             "from kit.boundary.worker import main; main(sys.argv[1:])")
 
 
-def _sweep(token: str) -> int:
-    """Kill every process whose environment carries ``token`` (detached children)."""
+def _sweep(token: str, sig: int = signal.SIGKILL) -> int:
+    """Send ``sig`` to every process whose environment carries ``token`` (detached children)."""
     killed = 0
     needle = f"KIT_WORKER_TOKEN={token}".encode()
     for pid_dir in glob.glob("/proc/[0-9]*"):
         try:
             with open(f"{pid_dir}/environ", "rb") as fh:
                 if needle in fh.read():
-                    os.kill(int(pid_dir.rsplit("/", 1)[1]), signal.SIGKILL)
+                    os.kill(int(pid_dir.rsplit("/", 1)[1]), sig)
                     killed += 1
         except (OSError, ValueError):
             continue
@@ -289,8 +351,8 @@ class OutputSink:
             with self.lock:
                 self.total += len(chunk)
                 self.tail += chunk
-                if len(self.tail) > OUTPUT_LIMIT:
-                    del self.tail[:len(self.tail) - OUTPUT_LIMIT]
+                if len(self.tail) > config.WORKER_OUTPUT_BYTES:
+                    del self.tail[:len(self.tail) - config.WORKER_OUTPUT_BYTES]
 
     def text(self) -> str:
         with self.lock:
@@ -301,25 +363,27 @@ class OutputSink:
 
 
 class WorkerSession(Session):
-    """A :class:`kit.remote.Session` whose implementation runs in a sandboxed worker."""
+    """A :class:`kit.boundary.session.Session` whose implementation runs in a sandboxed worker."""
 
-    def __init__(self, spec: ImplSpec, mode: str, *, call_timeout: float = 60.0,
+    def __init__(self, spec: ImplSpec, mode: str, *, call_timeout: float = config.CALL_TIMEOUT,
                  hidden: Sequence[str] = ()):
         if spec.kind == "mutant":
             raise ImplementationError("wrong implementations are only run in-process (selfcheck)")
         self.spec = spec
         self.label = spec.label
-        self.mode = "process" if mode == "process-nobody" else mode
-        self.drop_privileges = mode == "process-nobody"
-        self.isolation = DESCRIPTIONS[mode]
+        self.mode = mode
+        self.uid = worker_uid() if mode in ("process", "landlock") else None
+        if self.uid is not None and not _worker_starts_as(self.uid):
+            self.uid = None
+        self.isolation = DESCRIPTIONS[mode] + ("" if self.uid is None else f"; worker uid {self.uid[0]}")
         self.call_timeout = call_timeout
         self.hidden = list(hidden)
         self.proc: subprocess.Popen | None = None
+        self.cgroup: WorkerCgroup | None = None
         self.generation = 0
         self.crashed_imports: dict[str, str] = {}
         self.modules: dict[str, Remote] = {}
         self.restarts = 0
-        self._callbacks: dict[int, Any] = {}
         self._cids = itertools.count(1)
         self._token = ""
         self._tmp = ""
@@ -340,7 +404,7 @@ class WorkerSession(Session):
         if self._awaiting_ready:
             self._awaiting_ready = False
             try:
-                ready = self._receive(time.monotonic() + START_TIMEOUT, "starting the worker")
+                ready = self._receive(time.monotonic() + config.START_TIMEOUT, "starting the worker")
             except WorkerFailure as exc:
                 raise WorkerFailure(f"the grading worker could not start ({self.mode}): "
                                     f"{exc.kit_message}\n{self.output.text()[-2000:] if self.output else ''}") \
@@ -357,15 +421,16 @@ class WorkerSession(Session):
         self._token = secrets.token_hex(12)
         self._tmp = tempfile.mkdtemp(prefix="kit-worker-")
         os.makedirs(f"{self._tmp}/home", exist_ok=True)
-        if self.drop_privileges:
+        if self.uid is not None:
             for path in (self._tmp, f"{self._tmp}/home"):
-                os.chown(path, 65534, 65534)
+                os.chown(path, *self.uid)
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         inner = {"bwrap": "/submission", "namespaces": f"{self._tmp}/submission"}.get(
             self.mode, str(self.spec.directory))
         worker_args = [str(req_r), str(rep_w), self.spec.label, inner, self.spec.package]
         python = [sys.executable, "-s", "-E", "-B", "-c", BOOTSTRAP.format(root=str(REPO_ROOT))]
+        gpu = bool(glob.glob("/dev/nvidia[0-9]*"))
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
@@ -379,6 +444,8 @@ class WorkerSession(Session):
             "KIT_WORKER_TOKEN": self._token,
             "OMP_NUM_THREADS": os.environ.get("KIT_TORCH_THREADS", "1"),
         }
+        if gpu:
+            env["KIT_WORKER_GPU_FRACTION"] = config.WORKER_GPU_FRACTION
         for name in ("TRITON_INTERPRET", "CUDA_VISIBLE_DEVICES", "MKL_NUM_THREADS",
                      "LD_LIBRARY_PATH", "KIT_WORKER_DEBUG"):
             if name in os.environ:
@@ -389,12 +456,19 @@ class WorkerSession(Session):
             command = namespaces_prefix(self.spec, self._tmp, self.hidden) + python + worker_args
         else:
             command = python + worker_args
-        gpu = bool(glob.glob("/dev/nvidia[0-9]*"))
+        self.cgroup = WorkerCgroup.create(f"kit-{self._token}",
+                                          memory_bytes=config.WORKER_MEMORY_MB * 1024 * 1024,
+                                          pids=config.WORKER_PIDS)
+        confine = landlock_paths(str(self.spec.directory), self._tmp) if self.mode == "landlock" else None
+        cgroup, uid = self.cgroup, self.uid
+        # With a cgroup, memory is bounded there (tmpfs included); RLIMIT_AS would also break
+        # CUDA's large virtual reservations, so it is the fallback only without a GPU.
+        memory_rlimit = cgroup is None and not gpu
         try:
             self.proc = subprocess.Popen(
                 command, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=self._tmp,
-                preexec_fn=lambda: _limits(memory=not gpu, drop=self.drop_privileges))
+                preexec_fn=lambda: _prepare_child(cgroup, memory_rlimit, uid, confine))
         finally:
             os.close(req_r)
             os.close(rep_w)
@@ -405,6 +479,8 @@ class WorkerSession(Session):
     def _kill(self) -> None:
         proc, self.proc = self.proc, None
         if proc is not None:
+            if self.cgroup is not None:
+                self.cgroup.freeze(False)
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -427,6 +503,9 @@ class WorkerSession(Session):
                     proc.stdout.close()
                 except OSError:
                     pass
+        if self.cgroup is not None:
+            self.cgroup.destroy()
+            self.cgroup = None
         if self._token:
             _sweep(self._token)
         if self._tmp:
@@ -436,51 +515,42 @@ class WorkerSession(Session):
     def close(self) -> None:
         self._kill()
 
+    def freeze(self):
+        """Stop every process of the worker (the cgroup freezer, else SIGSTOP by token) while
+        the trusted side times a reference; returns the function that resumes them."""
+        if self.proc is None:
+            return lambda: None
+        if self.cgroup is not None and self.cgroup.freeze(True):
+            cgroup = self.cgroup
+            return lambda: cgroup.freeze(False)
+        token = self._token
+        _sweep(token, signal.SIGSTOP)
+        return lambda: _sweep(token, signal.SIGCONT)
+
     # -- wire ----------------------------------------------------------------------
-    def _read_exact(self, n: int, deadline: float, doing: str) -> bytes:
-        chunks, got = [], 0
-        while got < n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self._rfd], [], [], min(remaining, 1.0))
-            if not ready:
-                continue
-            chunk = os.read(self._rfd, min(n - got, 1 << 20))
-            if not chunk:
-                raise EOFError
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
+    def _fail(self, message: str) -> WorkerFailure:
+        self._kill()
+        self.restarts += 1
+        return WorkerFailure(message)
 
     def _receive(self, deadline: float, doing: str) -> dict:
         try:
-            head = self._read_exact(8, deadline, doing)
-            size = int.from_bytes(head, "little")
-            if size > MAX_REPLY:
-                raise codec.CodecError("reply too large")
-            body = self._read_exact(size, deadline, doing)
+            body = wire.receive(self._rfd, limit=wire.MAX_MESSAGE, deadline=deadline)
             tree, buffers = codec.loads(body)
             value = codec.decode(tree, buffers, self._remote)
             if type(value) is not dict:
                 raise codec.CodecError("reply is not a dict")
             return value
-        except TimeoutError:
-            self._kill()
-            self.restarts += 1
-            raise WorkerFailure(
+        except wire.Timeout:
+            raise self._fail(
                 f"timed out after {self.call_timeout:g} s while {doing} (an infinite loop, or far "
                 "too slow?); the worker was stopped and a fresh one serves the next test") from None
-        except EOFError:
+        except wire.Closed:
             code = self._exit_code()
-            self._kill()
-            self.restarts += 1
-            raise WorkerFailure(f"the process running your code ended while {doing} "
-                                f"({_describe_exit(code)}); a fresh one serves the next test") from None
+            raise self._fail(f"the process running your code ended while {doing} "
+                             f"({_describe_exit(code)}); a fresh one serves the next test") from None
         except codec.CodecError as exc:
-            self._kill()
-            self.restarts += 1
-            raise WorkerFailure(f"the worker sent a malformed reply while {doing}: {exc}") from None
+            raise self._fail(f"the worker sent a malformed reply while {doing}: {exc}") from None
         except BaseException:
             # interrupted (pytest-timeout, Ctrl-C): the worker may be mid-call; never reuse it
             self._kill()
@@ -495,20 +565,14 @@ class WorkerSession(Session):
         except subprocess.TimeoutExpired:
             return None
 
-    def _request(self, payload: dict, doing: str, timeout: float | None = None) -> Any:
+    def _exchange(self, payload: dict, doing: str, timeout: float | None = None) -> dict:
+        __tracebackhide__ = True
         self._ensure()
         callbacks: dict[int, Any] = {}
-        sent_args: dict = {}
 
-        def arg_handle(obj: Any) -> list:
+        def object_node(obj: Any) -> list:
             if isinstance(obj, Remote):
-                if obj._kit_session is not self:
-                    raise TypeError("an object of another implementation was passed")
-                gen, hid = obj._kit_id
-                if gen != self.generation:
-                    raise WorkerFailure("this object lived in a worker that was restarted after an "
-                                        "earlier failure; it is gone")
-                return ["ref", hid]
+                return ["ref", self._hid(obj)]
             import torch
 
             if isinstance(obj, torch.nn.Module):
@@ -521,10 +585,9 @@ class WorkerSession(Session):
                 return ["callback", cid]
             raise TypeError(f"a {type(obj).__name__} cannot be passed to the implementation")
 
-        tree, buffers = codec.encode(payload, arg_handle)
-        message = codec.dumps(tree, buffers)
+        tree, buffers = codec.encode(payload, object_node)
         try:
-            _write_all(self._wfd, len(message).to_bytes(8, "little") + message)
+            wire.send(self._wfd, codec.dumps(tree, buffers))
         except (BrokenPipeError, OSError):
             code = self._exit_code()
             self._kill()
@@ -537,37 +600,35 @@ class WorkerSession(Session):
                 self._answer_callback(reply, callbacks)
                 continue
             if reply.get("ok") is True:
-                for key, kind, value in reply.get("writeback", []):
-                    original = payload["args"][key] if isinstance(key, int) else payload["kwargs"][key]
-                    _apply_writeback(original, kind, value)
-                return reply.get("value")
-            raise _rebuild_exception(reply)
+                return reply
+            raise rebuild_exception(reply)
 
     def _answer_callback(self, reply: dict, callbacks: dict) -> None:
         fn = callbacks.get(reply.get("id"))
         try:
             if fn is None:
                 raise RuntimeError("unknown callback")
-            value = fn(*reply.get("args", []), **reply.get("kwargs", {}))
+            args, kwargs = reply.get("args", []), reply.get("kwargs", {})
+            if type(args) is not list or type(kwargs) is not dict:
+                raise RuntimeError("malformed callback")
+            value = fn(*args, **kwargs)
             tree, buffers = codec.encode({"ok": True, "value": value}, None)
         except Exception as exc:  # noqa: BLE001 - reported to the worker as a failed callback
             tree, buffers = codec.encode({"ok": False, "message": f"{type(exc).__name__}: {exc}"}, None)
-        message = codec.dumps(tree, buffers)
-        _write_all(self._wfd, len(message).to_bytes(8, "little") + message)
+        wire.send(self._wfd, codec.dumps(tree, buffers))
 
     def _remote(self, node: list) -> Remote:
         _, hid, type_name, mro, text = node
         if type(hid) is not int:
             raise codec.CodecError("bad handle id")
-        handle = Remote(self, ["handle", (self.generation, hid), type_name,
-                               mro if type(mro) is list else [], text])
-        return handle
+        return Remote(self, ["handle", (self.generation, hid), type_name,
+                             mro if type(mro) is list else [], text])
 
     def release(self, hid: Any) -> None:
         # Handles are released with their worker; objects are small and workers short-lived.
         pass
 
-    # -- operations ----------------------------------------------------------------
+    # -- operations that need more than the base class -----------------------------
     def import_module(self, exercise: str) -> Remote:
         if exercise in self.crashed_imports:
             raise ImplementationError(self.crashed_imports[exercise])
@@ -575,8 +636,8 @@ class WorkerSession(Session):
         if cached is not None and cached._kit_id[0] == self.generation and self.proc is not None:
             return cached
         try:
-            module = self._request({"op": "import", "exercise": exercise}, f"importing {exercise}.py",
-                                   timeout=max(self.call_timeout, IMPORT_TIMEOUT))
+            module = self._exchange({"op": "import", "exercise": exercise}, f"importing {exercise}.py",
+                                    timeout=max(self.call_timeout, config.IMPORT_TIMEOUT))["value"]
         except WorkerFailure as exc:
             message = f"importing {exercise}.py failed: {exc.kit_message}"
             self.crashed_imports[exercise] = message
@@ -598,59 +659,6 @@ class WorkerSession(Session):
                                 "failure (timeout or crash); it is gone")
         return hid
 
-    def getattr(self, handle: Remote, name: str) -> Any:
-        __tracebackhide__ = True
-        return self._request({"op": "getattr", "hid": self._hid(handle), "name": name},
-                             f"reading {handle._kit_type}.{name}")
-
-    def call(self, handle: Remote, method: str | None, args: Sequence, kwargs: dict) -> Any:
-        __tracebackhide__ = True
-        what = handle._kit_repr if handle._kit_type == "function" else handle._kit_type
-        doing = f"calling {_callable_name(handle, method)}"
-        del what
-        return self._request({"op": "call", "hid": self._hid(handle), "method": method,
-                              "args": list(args), "kwargs": dict(kwargs)}, doing)
-
-    def iterate(self, handle: Remote) -> list:
-        return self._request({"op": "iterate", "hid": self._hid(handle)},
-                             f"iterating a {handle._kit_type}")
-
-    def call_with_grad(self, handle: Remote, method: str | None, args: Sequence, kwargs: dict,
-                       wrt: Sequence[int | str]) -> tuple[Any, list]:
-        out = self._request({"op": "grad", "hid": self._hid(handle), "args": list(args),
-                             "kwargs": dict(kwargs), "wrt": list(wrt)},
-                            f"calling {_callable_name(handle, method)} (with gradients)")
-        return out[0], out[1]
-
-    def time_call(self, handle: Remote, args: Sequence, kwargs: dict, *, warmup: int,
-                  repeats: int, keep: int | None = None) -> tuple[float, Any]:
-        out = self._request({"op": "time", "hid": self._hid(handle), "args": list(args),
-                             "kwargs": dict(kwargs), "warmup": warmup, "repeats": repeats,
-                             "keep": keep},
-                            f"timing {_callable_name(handle, None)}")
-        return float(out[0]), out[1]
-
-    def kit_call(self, name: str, args: Sequence, kwargs: dict) -> Any:
-        return self._request({"op": "kit_call", "name": name, "args": list(args), "kwargs": dict(kwargs)},
-                             f"running {name}")
-
-    def count_ops(self, handle: Remote, args: Sequence, kwargs: dict) -> dict[str, int]:
-        return self._request({"op": "count", "hid": self._hid(handle), "args": list(args),
-                              "kwargs": dict(kwargs)}, f"calling {_callable_name(handle, None)}")
-
-
-def _callable_name(handle: Remote, method: str | None) -> str:
-    text = handle._kit_repr
-    name = text.split()[1] if text.startswith("<function ") and len(text.split()) > 1 else handle._kit_type
-    return f"{name}.{method}" if method else name
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-
 
 def _describe_exit(code: int | None) -> str:
     if code is None:
@@ -668,60 +676,17 @@ def _describe_exit(code: int | None) -> str:
     return f"exit code {code} -- did your code call sys.exit() or os._exit()?"
 
 
-def _rebuild_exception(reply: dict) -> BaseException:
-    name = str(reply.get("error", "Exception"))
-    builtin = str(reply.get("builtin", "Exception"))
-    message = str(reply.get("message", ""))
-    if builtin == "SystemExit":
-        exc: BaseException = RuntimeError(f"your code called sys.exit({message})")
-    else:
-        cls = _REBUILT.get(builtin, RuntimeError)
-        text = message if (name == builtin and builtin in _REBUILT) else f"{name}: {message}"
-        if builtin == "AssertionError":
-            text = f"AssertionError in your code: {message}"
-        exc = cls(text)
-    exc.kit_remote_traceback = str(reply.get("traceback", ""))  # type: ignore[attr-defined]
-    return exc
-
-
-def _apply_writeback(original: Any, kind: str, value: Any) -> None:
-    """Copy a mutation the student's code made to an argument back onto the original."""
-    import numpy as np
-    import torch
-
-    try:
-        if kind == "module" and isinstance(original, torch.nn.Module) and isinstance(value, dict):
-            original.load_state_dict(value)
-        elif isinstance(original, torch.Tensor) and isinstance(value, torch.Tensor):
-            with torch.no_grad():
-                if original.shape == value.shape and original.dtype == value.dtype:
-                    original.copy_(value.to(original.device))
-        elif isinstance(original, np.ndarray) and isinstance(value, np.ndarray):
-            if original.shape == value.shape:
-                original[...] = value
-        elif isinstance(original, list) and isinstance(value, list):
-            original[:] = value
-        elif isinstance(original, dict) and isinstance(value, dict):
-            original.clear()
-            original.update(value)
-        elif isinstance(original, torch.Generator) and isinstance(value, torch.Generator):
-            original.set_state(value.get_state())
-    except (RuntimeError, ValueError, TypeError):
-        pass
-
-
 # --------------------------------------------------------------------------- factory
 
 
-def session_factory(requested: str, *, call_timeout: float = 60.0, hidden: Sequence[str] = ()):
-    """``(factory, description)`` for the strongest available mode (or the one asked for)."""
+def session_factory(requested: str, *, call_timeout: float = config.CALL_TIMEOUT,
+                    hidden: Sequence[str] = ()):
+    """``(factory, description, mode)`` for the strongest available mode (or the one asked for)."""
     mode = choose_mode(requested)
-    sessions: list = []
 
     def factory(spec: ImplSpec) -> WorkerSession:
         session = WorkerSession(spec, mode, call_timeout=call_timeout, hidden=hidden)
         session.prestart()
-        sessions.append(weakref.ref(session))
         return session
 
-    return factory, DESCRIPTIONS[mode]
+    return factory, DESCRIPTIONS[mode], mode

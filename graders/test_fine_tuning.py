@@ -10,15 +10,15 @@ from torch import nn
 from kit.checks import expect_close, expect_equal, expect_raises, expect_tensor, expect_type
 from kit.datasets import LABEL_NAMES, labelled_sentences
 from kit.encoders import small_encoder
-from kit.remote import is_instance
+from kit.remote import changes_of, inspect_call, is_instance, state_after
 
 
 def _snapshot(module):
     return {k: v.detach().clone() for k, v in module.state_dict().items()}
 
 
-def _assert_unchanged(module, before, what="the encoder"):
-    after = module.state_dict()
+def _assert_unchanged(after, before, what="the encoder"):
+    """``after``: the module's state_dict after the call (``state_after``)."""
     assert after.keys() == before.keys(), f"{what} gained or lost entries in its state_dict"
     changed = [k for k in before if not torch.equal(before[k], after[k])]
     assert not changed, (
@@ -172,15 +172,16 @@ def test_fine_tune_follows_the_recipe(impl):
     inputs, labels = _toy_data(1)
     encoder, head = _toy_encoder(2), _toy_head(3)
     ref_encoder, ref_head = copy.deepcopy(encoder), copy.deepcopy(head)
-    losses = impl.fine_tune(encoder, head, inputs, labels, epochs=12, lr=0.05)
+    losses, changed = inspect_call(impl.fine_tune, encoder, head, inputs, labels, epochs=12, lr=0.05)
     expected = _reference_fine_tune(ref_encoder, ref_head, inputs, labels, 12, 0.05)
     expect_type(losses, list, "fine_tune(...)")
     assert all(type(v) is float for v in losses), "the losses should be Python floats"
     expect_close(np.array(losses), np.array(expected), "losses per epoch", atol=1e-5, rtol=1e-4,
                  hint="full batch; cross_entropy on the raw logits; optimizer.zero_grad() every epoch; "
                       "each loss recorded BEFORE its epoch's Adam step")
-    expect_close(head.weight.detach(), ref_head.weight.detach(), "the trained head's weight",
-                 atol=1e-5, rtol=1e-4)
+    expect_close(state_after(changed, 1, head)["weight"], ref_head.weight.detach(),
+                 "the trained head's weight", atol=1e-5, rtol=1e-4,
+                 hint="train the head it was given, in place")
 
 
 @pytest.mark.points(1)
@@ -200,8 +201,8 @@ def test_fine_tune_leaves_a_trainable_encoder_alone(impl):
     encoder, head = _toy_encoder(8), _toy_head(9)
     assert all(p.requires_grad for p in encoder.parameters())
     before = _snapshot(encoder)
-    impl.fine_tune(encoder, head, inputs, labels, epochs=10, lr=0.1)
-    _assert_unchanged(encoder, before)
+    _, changed = inspect_call(impl.fine_tune, encoder, head, inputs, labels, epochs=10, lr=0.1)
+    _assert_unchanged(state_after(changed, 0, encoder), before)
 
 
 @pytest.mark.points(2)
@@ -212,8 +213,9 @@ def test_fine_tune_does_not_touch_batchnorm_statistics(impl):
     before = _snapshot(encoder)
     head = _toy_head(11, d=6)
     ref_encoder, ref_head = copy.deepcopy(encoder), copy.deepcopy(head)
-    losses = impl.fine_tune(encoder, head, inputs, labels, epochs=5, lr=0.05)
-    _assert_unchanged(encoder, before, "the encoder (its BatchNorm running statistics)")
+    losses, changed = inspect_call(impl.fine_tune, encoder, head, inputs, labels, epochs=5, lr=0.05)
+    _assert_unchanged(state_after(changed, 0, encoder), before,
+                      "the encoder (its BatchNorm running statistics)")
     expected = _reference_fine_tune(ref_encoder, ref_head, inputs, labels, 5, 0.05)
     expect_close(np.array(losses), np.array(expected), "losses with a BatchNorm/Dropout encoder",
                  atol=1e-5, rtol=1e-4, hint="compute the features in eval mode (encoder.eval())")
@@ -250,8 +252,10 @@ def test_fine_tune_trains_only_parameters_that_require_grad(impl):
     head = nn.Sequential(nn.Linear(5, 5), nn.ReLU(), _toy_head(19))
     head[0].weight.requires_grad_(False)
     frozen = head[0].weight.detach().clone()
-    impl.fine_tune(_toy_encoder(20), head, inputs, labels, epochs=5, lr=0.1)
-    assert torch.equal(head[0].weight.detach(), frozen), "a head parameter with requires_grad=False changed"
+    _, changed = inspect_call(impl.fine_tune, _toy_encoder(20), head, inputs, labels, epochs=5, lr=0.1)
+    assert torch.equal(state_after(changed, 1, head)["0.weight"], frozen), \
+        "a head parameter with requires_grad=False changed"
+    assert 1 in changed, "fine_tune did not train the head it was given (train it in place)"
 
 
 @pytest.mark.points(2)
@@ -261,9 +265,9 @@ def test_small_encoder_fine_tuning_beats_zero_shot(impl):
     train_texts, train_y = labelled_sentences("topic", split="train")
     test_texts, test_y = labelled_sentences("topic", split="test")
     head = impl.ClassifierHead(32, 3, seed=1)
-    impl.fine_tune(encoder, head, encoder.token_ids(train_texts), torch.from_numpy(train_y),
-                   epochs=150, lr=0.05)
-    _assert_unchanged(encoder, before)
+    _, changed = inspect_call(impl.fine_tune, encoder, head, encoder.token_ids(train_texts),
+                              torch.from_numpy(train_y), epochs=150, lr=0.05)
+    _assert_unchanged(state_after(changed, 0, encoder), before)
     with torch.no_grad():
         features = encoder(encoder.token_ids(test_texts))
         names = encoder(encoder.token_ids(list(LABEL_NAMES["topic"])))
@@ -289,10 +293,10 @@ def test_pretrained_encoder_fine_tuning_beats_zero_shot(impl):
     train_texts, train_y = labelled_sentences("sentiment", split="train")
     test_texts, test_y = labelled_sentences("sentiment", split="test")
     head = impl.ClassifierHead(384, 3, seed=0)
-    losses = impl.fine_tune(encoder, head, encoder.token_ids(train_texts), torch.from_numpy(train_y),
-                            epochs=200, lr=0.05)
+    losses, changed = inspect_call(impl.fine_tune, encoder, head, encoder.token_ids(train_texts),
+                                   torch.from_numpy(train_y), epochs=200, lr=0.05)
     assert losses[-1] < losses[0], "the loss did not go down"
-    _assert_unchanged(encoder, before, "the pre-trained encoder")
+    _assert_unchanged(state_after(changed, 0, encoder), before, "the pre-trained encoder")
     with torch.no_grad():
         features = encoder(encoder.token_ids(test_texts))
         names = encoder(encoder.token_ids(list(LABEL_NAMES["sentiment"])))
@@ -311,6 +315,7 @@ def test_fine_tune_value_errors(impl, case):
     inputs, labels = _toy_data(21)
     encoder, head = _toy_encoder(22), _toy_head(23)
     kwargs = {"epochs": 2, "lr": 0.1}
+    before = _snapshot(head)
     if case == "labels-length":
         labels = labels[:-1]
     elif case == "labels-2d":
@@ -329,11 +334,16 @@ def test_fine_tune_value_errors(impl, case):
         labels[0] = -1
     else:
         encoder = nn.Sequential(nn.Linear(6, 5), nn.Unflatten(1, (5, 1)))
-    before = _snapshot(head)
+    changed: dict = {}
     with expect_raises(ValueError, f"fine_tune [{case}]"):
-        impl.fine_tune(encoder, head, inputs, labels, **kwargs)
+        try:
+            inspect_call(impl.fine_tune, encoder, head, inputs, labels, **kwargs)
+        except ValueError as exc:
+            changed = changes_of(exc)
+            raise
     if case in ("label-too-big", "negative-label"):
-        _assert_unchanged(head, before, "the head (a bad label should stop training before any step)")
+        _assert_unchanged(state_after(changed, 1, head), before,
+                          "the head (a bad label should stop training before any step)")
 
 
 @pytest.mark.points(1)

@@ -3,6 +3,7 @@
 import pytest
 
 from kit import lexicon
+from kit.remote import inspect_call
 from kit.checks import expect_equal, expect_raises, expect_str_list
 
 # --------------------------------------------------------------------------- agreement with lemminflect
@@ -203,8 +204,8 @@ def test_lemmatize_tokens_defaults_to_nouns(impl):
 def test_lemmatize_tokens_empty_and_input_unchanged(impl):
     expect_equal(impl.lemmatize_tokens([]), [], "lemmatize_tokens([])")
     tokens, tags = ["Mice", "ran"], ["n", "v"]
-    impl.lemmatize_tokens(tokens, tags)
-    assert tokens == ["Mice", "ran"] and tags == ["n", "v"], "lemmatize_tokens changed its arguments"
+    _, changed = inspect_call(impl.lemmatize_tokens, tokens, tags)
+    assert not changed, "lemmatize_tokens changed its arguments"
 
 
 # --------------------------------------------------------------------------- errors

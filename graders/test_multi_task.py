@@ -101,7 +101,7 @@ def test_gradients_reach_the_encoder_and_only_the_named_head(impl):
         "the heads of the other tasks should not receive a gradient"
 
 
-@pytest.mark.points(1)
+@pytest.mark.feedback
 def test_forward_runs_only_one_head(impl):
     encoder = nn.Linear(6, 4)
     heads = {f"task{i}": nn.Linear(4, 2) for i in range(5)}

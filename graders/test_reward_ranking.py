@@ -231,7 +231,7 @@ def test_ranking_loss_is_stable_and_differentiable(impl):
     assert grad is not None and torch.isfinite(grad).all(), "the gradient is missing or not finite"
 
 
-@pytest.mark.points(1)
+@pytest.mark.feedback
 def test_ranking_loss_is_vectorised(impl):
     ops_small = count_torch_ops(impl.ranking_loss, torch.randn(2, 4))
     ops_large = count_torch_ops(impl.ranking_loss, torch.randn(2, 12))

@@ -1,8 +1,9 @@
 """Checks that teach: what was wrong, the likely misconception, shapes and error sizes.
 
 Public tests (``tests/``) may show the expected value; hidden graders
-(``graders/``) never do -- the pytest plugin flips :data:`REVEAL` per test, so the
-same check serves both. Type, shape and dtype are always checked before values,
+(``graders/``) never do, nor any number from which it could be rebuilt (an error
+size is told as a coarse bucket). The pytest plugin sets :func:`revealing` for each
+test from where its file lives, so the same check serves both. Type, shape and dtype are always checked before values,
 so a ``(1, L, D)`` result for ``(B, L, D)`` fails even where it would broadcast.
 
 Every check raises :class:`CheckFailure` (an ``AssertionError``) with a message a
@@ -12,21 +13,37 @@ student can act on. None of them swallows ``NotImplementedError``.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import re
 from typing import Any, Iterator
 
 import numpy as np
 
-from .remote import Remote, type_name
+from .boundary.handles import Remote, type_name
 
 try:
     import torch
 except ImportError:  # pragma: no cover
     torch = None
 
-#: Whether failure messages may show expected values (True in public tests only).
-REVEAL = True
+#: Whether failure messages may show expected values and error sizes (public tests only).
+_REVEAL: contextvars.ContextVar[bool] = contextvars.ContextVar("kit_reveal", default=True)
+
+
+@contextlib.contextmanager
+def revealing(reveal: bool) -> Iterator[None]:
+    """Checks inside the block may (True) or may not (False) show expected values."""
+    token = _REVEAL.set(reveal)
+    try:
+        yield
+    finally:
+        _REVEAL.reset(token)
+
+
+def reveal() -> bool:
+    """True where failure messages may show expected values (public tests)."""
+    return _REVEAL.get()
 
 #: (atol, rtol) per dtype. One table for the whole kit; TF32 is off in tests.
 TOLERANCES: dict[str, tuple[float, float]] = {
@@ -57,7 +74,18 @@ def _fail(what: str, problem: str, hint: str | None = None) -> None:
 
 
 def _expected(expected: Any) -> str:
-    return f"\n  expected: {_short(expected)}" if REVEAL else ""
+    return f"\n  expected: {_short(expected)}" if reveal() else ""
+
+
+def error_bucket(relative_error: float) -> str:
+    """How far off, in words only (what hidden tests may say about an error's size)."""
+    if not math.isfinite(relative_error):
+        return "not a finite number where one was expected"
+    if relative_error <= 0.01:
+        return "slightly off (under 1 %)"
+    if relative_error <= 0.1:
+        return "off by a few percent (1-10 %)"
+    return "far off (over 10 %)"
 
 
 # --------------------------------------------------------------------------- types
@@ -97,7 +125,7 @@ def expect_equal(actual: Any, expected: Any, what: str, hint: str | None = None)
         for i, (a, e) in enumerate(zip(actual, expected)):
             if not _plain_equal(a, e):
                 _fail(what, f"differs first at item {i}: got {_short(a)}"
-                      + (f", expected {_short(e)}" if REVEAL else "")
+                      + (f", expected {_short(e)}" if reveal() else "")
                       + f"; whole result {_short(actual)}", hint)
         return
     if isinstance(expected, dict):
@@ -108,14 +136,14 @@ def expect_equal(actual: Any, expected: Any, what: str, hint: str | None = None)
             parts = []
             if missing:
                 parts.append(f"{len(missing)} expected key(s) missing"
-                             + (f" ({_short(missing)})" if REVEAL else ""))
+                             + (f" ({_short(missing)})" if reveal() else ""))
             if extra:
                 parts.append(f"unexpected key(s) {_short(extra)}")
             _fail(what, "; ".join(parts), hint)
         for k in expected:
             if not _plain_equal(actual[k], expected[k]):
                 _fail(what, f"wrong value for key {k!r}: got {_short(actual[k])}"
-                      + (f", expected {_short(expected[k])}" if REVEAL else ""), hint)
+                      + (f", expected {_short(expected[k])}" if reveal() else ""), hint)
         return
     if isinstance(expected, bool) or expected is None:
         if actual is not expected:
@@ -219,13 +247,19 @@ def expect_close(actual: Any, expected: Any, what: str, *, atol: float | None = 
     worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
     rel = err / np.maximum(np.abs(e), 1e-30)
     bad = int((~ok).sum())
+    if not reveal():
+        # Hidden tests: where and how badly, never a number the expected value follows from.
+        where = f" (the worst at {_index(worst)})" if a.ndim else ""
+        size = error_bucket(float(np.max(np.where(~ok, rel, 0.0))))
+        message = (f"{bad} of {ok.size} value(s) outside the tolerance{where}; the worst is {size}"
+                   if a.ndim else f"the value is outside the tolerance: {size}")
+        _fail(what, message, hint)
     message = (f"{bad} of {ok.size} value(s) off; largest error {float(err[worst]):.3g} "
                f"(relative {float(rel[worst]):.3g}) at {_index(worst)}; "
                f"tolerance atol={atol:g}, rtol={rtol:g}")
     if a.ndim == 0:
         message = f"got {float(a):.6g}, off by {float(err):.3g} (tolerance atol={atol:g}, rtol={rtol:g})"
-    if REVEAL:
-        message += f"\n  got:      {_short(actual)}\n  expected: {_short(expected)}"
+    message += f"\n  got:      {_short(actual)}\n  expected: {_short(expected)}"
     _fail(what, message, hint)
 
 

@@ -4,10 +4,17 @@ A throughput target is never an absolute number of milliseconds: it is a ratio t
 a reference implementation timed **in the same process, in the same run**, so it
 holds on any GPU. The targets live in one table, ``kit/perf_targets.toml``.
 
-Timing (:func:`median_ms`): inputs made fresh from a seed by the caller, warm-up
-first, then many repeats each timed with CUDA events, the L2 cache flushed
-between repeats, the median reported. The output of the timed call is returned
-so the test checks it for correctness in the same test.
+Grading measures the implementation under test from the trusted side only
+(:func:`throughput`): every repeat builds fresh inputs from an unpredictable seed
+with a public input function (:mod:`kit.perf_inputs`), the trusted side times the
+whole round trip with its own clock, and each repeat's output is checked at random
+positions against the reference run on the same inputs. The reference is timed the
+same way while the implementation's processes are frozen. Nothing the student's code
+measures or reports about its own speed is believed, and every comparison fails on
+NaN.
+
+:func:`median_ms_local` (CUDA events, L2 flush, median) is for trusted code only: the
+benchmarks in ``benchmarks/``.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .remote import Remote
+from .boundary.handles import Remote
 
 TARGETS_FILE = Path(__file__).with_name("perf_targets.toml")
 
@@ -76,21 +83,142 @@ def median_ms_local(fn: Callable, args: tuple, kwargs: dict, *, warmup: int = 10
     return statistics.median(times), out, times
 
 
-def median_ms(fn: Any, *args: Any, warmup: int = 10, repeats: int = 50, keep: int | None = None,
-              **kwargs: Any) -> tuple[float, Any]:
-    """Time a trusted function or a function of the implementation under test.
+@dataclass
+class Timing:
+    """What :func:`throughput` measured (milliseconds per call, medians over repeats)."""
 
-    For the implementation under test the timing runs where its code runs (in the
-    grading worker, too), and the last output comes back as plain data. ``keep=i``
-    returns only item ``i`` of a tuple output (e.g. attention's output without its
-    2 GiB weights).
+    ms: float
+    reference_ms: float
+    repeats: int
+    checked: int
+    problems: list[str]
+
+
+def _seed() -> int:
+    import secrets
+
+    return secrets.randbits(62)
+
+
+def _wait_until_gpu_idle(limit_s: float = 5.0) -> bool:
+    """True once the GPU reports no activity (NVML), False if it stays busy or cannot say."""
+    import time
+
+    import torch
+
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            if torch.cuda.utilization() == 0:
+                return True
+        except Exception:  # noqa: BLE001 - no NVML: cannot tell
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _sync(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def throughput(fn: Any, reference: Callable, inputs: str, *, input_kwargs: dict, device: str,
+               repeats: int = 20, warmup: int = 3, keep: int | None = None, samples: int = 256,
+               check: Callable[[list, list, tuple, dict], str | None] | None = None,
+               atol: float = 2e-2, rtol: float = 2e-2) -> Timing:
+    """Time ``fn`` (a function of the implementation under test) against ``reference``
+    (a trusted function), both measured here, each repeat on fresh inputs.
+
+    ``inputs`` names a public input function ``"kit.perf_inputs:name"`` called as
+    ``f(seed, repeat_seed, **input_kwargs) -> (args, kwargs)`` on both sides. For each
+    repeat the implementation returns its output's shape and values at positions drawn
+    from a third seed; the trusted side compares them with the reference's output on
+    the same inputs (or runs ``check(shape, values, positions, args, kwargs)``, which
+    returns a problem or ``None``). The implementation's processes are frozen while the reference
+    runs. Timings include the round trip to the worker (about 0.1 ms).
     """
-    from .remote import select_output
+    import time
 
-    if isinstance(fn, Remote):
-        return fn._kit_session.time_call(fn, args, kwargs, warmup=warmup, repeats=repeats, keep=keep)
-    ms, out, _ = median_ms_local(fn, args, kwargs, warmup=warmup, repeats=repeats)
-    return ms, select_output(out, keep)
+    from .boundary.ops import kit_function, sample_values
+
+    if not isinstance(fn, Remote):
+        raise TypeError("throughput() times a function of the implementation under test")
+    make = kit_function(inputs)
+    session = fn._kit_session
+    mine: list[float] = []
+    theirs: list[float] = []
+    problems: list[str] = []
+    checked = 0
+    for i in range(warmup + repeats):
+        seed, repeat_seed, sample_seed = _seed(), _seed(), _seed()
+        request = {"inputs": inputs, "input_kwargs": input_kwargs, "seed": seed,
+                   "repeat_seed": repeat_seed, "sample_seed": sample_seed, "samples": samples,
+                   "keep": keep}
+        started = time.perf_counter()
+        reply = session.timed_call(fn, request)
+        elapsed = time.perf_counter() - started
+        resume = session.freeze()
+        try:
+            if device.startswith("cuda") and not _wait_until_gpu_idle():
+                problems.append("the GPU stayed busy while your code was paused (work left running "
+                                "in the background?)")
+            _sync(device)
+            started = time.perf_counter()
+            args, kwargs = make(seed, repeat_seed, **input_kwargs)
+            expected = reference(*args, **kwargs)
+            if keep is not None and isinstance(expected, (tuple, list)):
+                expected = expected[keep]
+            expected_sample = sample_values(expected, sample_seed, samples)
+            ref_elapsed = time.perf_counter() - started
+        finally:
+            resume()
+        problem = _check_sample(reply, expected_sample, args, kwargs, check, atol, rtol, sample_seed)
+        checked += 1
+        if problem:
+            problems.append(f"repeat {i + 1}: {problem}")
+        if i >= warmup:
+            mine.append(elapsed * 1e3)
+            theirs.append(ref_elapsed * 1e3)
+    return Timing(ms=statistics.median(mine), reference_ms=statistics.median(theirs),
+                  repeats=repeats, checked=checked, problems=problems)
+
+
+def _check_sample(reply: Any, expected: list, args, kwargs, check, atol, rtol,
+                  sample_seed: int) -> str | None:
+    """Compare one repeat's reply (``[shape, values]``, or lists of them for a tuple output)
+    with the reference's sample; every comparison is written so that NaN fails."""
+    import math
+
+    import torch
+
+    from .boundary.ops import sample_positions
+
+    if type(reply) is not list or len(reply) != 2 or type(reply[0]) is not list \
+            or type(reply[1]) is not list:
+        return "the timed call's reply is malformed"
+    shape, values = reply
+    if check is not None:
+        if len(shape) > 8 or not all(type(n) is int and n >= 0 for n in shape) \
+                or not all(type(v) is float for v in values):
+            return "the timed call's reply is malformed"
+        positions = sample_positions(math.prod(shape), sample_seed, len(values))
+        return check(shape, values, positions, args, kwargs)
+    if shape != expected[0]:
+        return f"the output has shape(s) {shape}, expected {expected[0]}"
+    got_parts = values if expected[0] and type(expected[0][0]) is list else [values]
+    want_parts = expected[1] if expected[0] and type(expected[0][0]) is list else [expected[1]]
+    for got_values, want_values in zip(got_parts, want_parts):
+        if type(got_values) is not list or len(got_values) != len(want_values) \
+                or not all(type(v) is float for v in got_values):
+            return "the timed call's reply is malformed"
+        got = torch.tensor(got_values, dtype=torch.float64)
+        want = torch.tensor(want_values, dtype=torch.float64)
+        close = (got - want).abs() <= atol + rtol * want.abs()     # False for NaN
+        if not bool(close.all()):
+            return f"{int((~close).sum())} of {len(got_values)} checked values of the timed output are wrong"
+    return None
 
 
 def attention_flops(batch: int, heads: int, q_len: int, k_len: int, head_dim: int,
@@ -130,14 +258,65 @@ def check_ratio(target_name: str, measured: float, reference: float, record: Cal
     that gives both numbers and the ratio when the target is missed.
     """
     t = target(target_name)
-    ratio = measured / reference if higher_is_better else reference / measured
+    try:
+        ratio = measured / reference if higher_is_better else reference / measured
+    except ZeroDivisionError:
+        ratio = float("nan")
     if record is not None:
         record(t.name, ratio, unit="x reference", device=device_name(),
                measured=round(measured, 4), reference=round(reference, 4), metric=t.metric,
                target=t.min_ratio)
-    if ratio < t.min_ratio:
+    if not (ratio >= t.min_ratio):   # written so that NaN fails
         raise AssertionError(
             f"{what or t.name}: {ratio:.2f}x the reference ({t.reference}), target at least "
             f"{t.min_ratio:.2f}x on {device_name()}; measured {measured:.4g} vs reference "
             f"{reference:.4g} {t.metric}. {t.note}".strip())
     return ratio
+
+
+def check_throughput(fn: Any, reference: Callable, inputs: str, input_kwargs: dict, *,
+                     target_name: str, work: float, record: Callable | None, what: str,
+                     device: str = "cuda", keep: int | None = None,
+                     check: Callable | None = None, repeats: int = 20, warmup: int = 3) -> float:
+    """:func:`throughput`, then the output checks, then the target (``work`` per call,
+    e.g. FLOPs or tokens, turns times into throughputs)."""
+    timing = throughput(fn, reference, inputs, input_kwargs=input_kwargs, device=device,
+                        repeats=repeats, warmup=warmup, keep=keep, check=check)
+    if timing.problems:
+        shown = "; ".join(timing.problems[:3])
+        more = f" (+{len(timing.problems) - 3} more)" if len(timing.problems) > 3 else ""
+        raise AssertionError(f"{what}: the timed runs were not right: {shown}{more}")
+    return check_ratio(target_name, work / timing.ms, work / timing.reference_ms, record, what=what)
+
+
+def sdpa(backend: str):
+    """PyTorch's attention with one backend (``"flash"``, ``"math"``, ``"cudnn"``): a
+    reference for the timed runs, called as ``ref(q, k, v, is_causal=...)``."""
+    def run(q, k, v, is_causal: bool = False):
+        import torch.nn.functional as F
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        chosen = {"flash": SDPBackend.FLASH_ATTENTION, "math": SDPBackend.MATH,
+                  "cudnn": SDPBackend.CUDNN_ATTENTION}[backend]
+        with sdpa_kernel(chosen):
+            return F.scaled_dot_product_attention(q, k, v, is_causal=is_causal)
+    return run
+
+
+def sdpa_backward(backend: str):
+    """The backward pass of :func:`sdpa`'s attention, called like the backward exercise
+    (``ref(do, q, k, v, out, lse, is_causal=...)``): the forward graph is built once per
+    q/k/v and kept, so each timed repeat runs the backward pass only."""
+    graphs: dict = {}
+    forward = sdpa(backend)
+
+    def run(do, q, k, v, out, lse, is_causal: bool = False):
+        import torch
+
+        key = (q.data_ptr(), k.data_ptr(), v.data_ptr(), bool(is_causal))
+        if key not in graphs:
+            leaves = [t.detach().clone().requires_grad_() for t in (q, k, v)]
+            graphs[key] = (leaves, forward(*leaves, is_causal=is_causal))
+        leaves, ref_out = graphs[key]
+        return torch.autograd.grad(ref_out, leaves, do, retain_graph=True)
+    return run

@@ -28,7 +28,8 @@ import pytest
 from . import checks
 from .exercises import BY_NAME, EXERCISES, exercise_of_test_file
 from .loader import ImplementationError, ImplSpec, default_spec_from_env, resolve
-from .remote import LocalSession, ModuleProxy, Session
+from .boundary.session import LocalSession, Session
+from .remote import ModuleProxy
 
 SPEC_KEY = pytest.StashKey[ImplSpec]()
 SESSIONS_KEY = pytest.StashKey[dict]()
@@ -43,6 +44,8 @@ MARKERS = {
     "pretrained": "needs the pretrained extra (offline sentence encoder); skipped without it",
     "triton": "needs Triton (the kernels extra, Linux only); skipped without it",
     "slow": "takes over ~5 s on a 2-core machine; still run in CI",
+    "feedback": "advice worth no points: a property measured where the student's code runs "
+                "(operation counts, saved tensors), which a determined student could fake",
     "exercise(name)": "the exercise this test belongs to (added from the file name)",
 }
 
@@ -163,7 +166,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.exercise(exercise))
         item.add_marker(getattr(pytest.mark, exercise))
         marker = item.get_closest_marker("points")
-        if marker is None or len(marker.args) != 1 or type(marker.args[0]) is not int \
+        feedback = item.get_closest_marker("feedback") is not None
+        if feedback:
+            if marker is not None:
+                problems.append(f"{item.nodeid} (a feedback test is worth no points)")
+        elif marker is None or len(marker.args) != 1 or type(marker.args[0]) is not int \
                 or marker.args[0] < 1:
             problems.append(item.nodeid)
         perf = item.get_closest_marker("perf")
@@ -180,7 +187,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep.append(item)
     if problems:
         raise pytest.UsageError("every exercise test needs @pytest.mark.points(n) with a positive "
-                                "int n; missing or wrong on:\n  " + "\n  ".join(problems))
+                                "int n, or @pytest.mark.feedback (no points); wrong on:\n  "
+                                + "\n  ".join(problems))
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -221,11 +229,13 @@ def load_impl(request: pytest.FixtureRequest, kit_impl_spec: ImplSpec):
 @pytest.fixture(autouse=True)
 def _kit_reveal(request: pytest.FixtureRequest):
     """Public tests may show expected values in failures; hidden graders never do."""
-    hidden = "graders" in Path(str(request.path)).parts
-    previous = checks.REVEAL
-    checks.REVEAL = not hidden
-    yield
-    checks.REVEAL = previous
+    with checks.revealing(not is_hidden_test(Path(str(request.path)))):
+        yield
+
+
+def is_hidden_test(path: Path) -> bool:
+    """A hidden grader: a test file under a ``graders`` folder."""
+    return "graders" in path.parts
 
 
 @pytest.fixture

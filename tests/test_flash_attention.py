@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from kit.attention_reference import attention_with_grads, random_attention_inputs
 from kit.checks import expect_close, expect_raises, expect_tensor
-from kit.perf import attention_flops, check_ratio, device_name, median_ms, tflops
+from kit.perf import attention_flops, check_throughput, device_name, sdpa
 from kit.remote import count_torch_ops
 
 pytestmark = pytest.mark.triton  # every test here needs Triton (Linux)
@@ -86,7 +86,7 @@ def test_unsupported_head_dim_is_a_value_error(impl):
         impl.flash_attention(q, k, v)
 
 
-@pytest.mark.points(1)
+@pytest.mark.feedback
 def test_the_kernel_does_the_work(impl):
     q, k, v = make_qkv(1, 1, 40, 40, 16, seed=5)
     ops = count_torch_ops(impl.flash_attention, q, k, v, is_causal=True)
@@ -105,21 +105,14 @@ COMPUTE_OPS = {"mm", "bmm", "matmul", "baddbmm", "addmm", "einsum", "mul", "div"
 @pytest.mark.points(2)
 @pytest.mark.timeout(300)
 def test_throughput_vs_pytorch_flash_backend(impl, record_perf):
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-
     B, H, L, D = 4, 16, 4096, 64
-    q, k, v = make_qkv(B, H, L, L, D, dtype=torch.bfloat16, seed=6)
-
-    def flash(q, k, v):
-        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
-            return F.scaled_dot_product_attention(q, k, v, is_causal=True)
-
+    reference = sdpa("flash")
     try:
-        ref_ms, ref = median_ms(flash, q, k, v)
+        reference(*make_qkv(1, 1, 128, 128, D, dtype=torch.bfloat16, seed=6), is_causal=True)
     except RuntimeError as exc:
         pytest.skip(f"PyTorch's SDPA flash backend does not run on {device_name()}: {exc}")
-    ms, out = median_ms(impl.flash_attention, q, k, v, is_causal=True)
-    expect_close(out, ref, "flash_attention(bf16, (4, 16, 4096, 64), causal) vs SDPA flash")
-    flops = attention_flops(B, H, L, L, D, causal=True)
-    check_ratio("flash_attention_vs_sdpa_flash", tflops(flops, ms), tflops(flops, ref_ms),
-                record_perf, what="flash_attention bf16 (4, 16, 4096, 64) causal")
+    check_throughput(impl.flash_attention, reference, "kit.perf_inputs:attention_inputs",
+                     {"shape": [B, H, L, D], "dtype": "bfloat16", "device": "cuda", "is_causal": True},
+                     target_name="flash_attention_vs_sdpa_flash", record=record_perf,
+                     work=attention_flops(B, H, L, L, D, causal=True) / 1e12,
+                     what="flash_attention bf16 (4, 16, 4096, 64) causal")

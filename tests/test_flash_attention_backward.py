@@ -14,7 +14,7 @@ import torch
 from kit.attention_reference import (attention_with_grads, expect_gradients, random_attention_inputs,
                                      row_logsumexp)
 from kit.checks import expect_close, expect_tensor
-from kit.perf import attention_backward_flops, check_ratio, device_name, median_ms, tflops
+from kit.perf import attention_backward_flops, check_throughput, device_name, sdpa, sdpa_backward
 from kit.remote import call_with_grad, count_torch_ops
 
 pytestmark = pytest.mark.triton  # every test here needs Triton (Linux)
@@ -129,7 +129,7 @@ COMPUTE_OPS = {"mm", "bmm", "matmul", "baddbmm", "addmm", "einsum", "mul", "div"
                "sum", "where", "masked_fill", "tril", "triu", "linear", "logsumexp"}
 
 
-@pytest.mark.points(1)
+@pytest.mark.feedback
 def test_the_kernels_do_the_work(impl):
     q, k, v, do = make_inputs(1, 1, 40, 40, 16, seed=5)
     ref = attention_with_grads(q, k, v, do, is_causal=True)
@@ -145,26 +145,14 @@ def test_the_kernels_do_the_work(impl):
 @pytest.mark.points(2)
 @pytest.mark.timeout(300)
 def test_throughput_vs_pytorch_flash_backward(impl, record_perf):
-    import torch.nn.functional as F
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-
     B, H, L, D = 4, 16, 4096, 64
-    q, k, v, do = make_inputs(B, H, L, L, D, dtype=torch.bfloat16, seed=6)
-    leaves = [t.clone().requires_grad_() for t in (q, k, v)]
     try:
-        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
-            ref_out = F.scaled_dot_product_attention(*leaves, is_causal=True)
+        sdpa("flash")(*make_inputs(1, 1, 128, 128, D, dtype=torch.bfloat16, seed=6)[:3], is_causal=True)
     except RuntimeError as exc:
         pytest.skip(f"PyTorch's SDPA flash backend does not run on {device_name()}: {exc}")
-    ref_ms, ref = median_ms(
-        lambda: torch.autograd.grad(ref_out, leaves, do, retain_graph=True))
-    lse = row_logsumexp(q, k, is_causal=True)
-    ms, got = median_ms(impl.flash_attention_backward, do, q, k, v, ref_out.detach(), lse,
-                        is_causal=True)
-    expect_gradients(got, dict(zip(("dq", "dk", "dv"), ref)),
-                     "bf16 (4, 16, 4096, 64) causal, vs SDPA flash")
-    flops = attention_backward_flops(B, H, L, L, D, causal=True)
-    check_ratio("flash_attention_backward_vs_sdpa_flash", tflops(flops, ms),
-                tflops(flops, ref_ms), record_perf,
-                what="flash_attention_backward bf16 (4, 16, 4096, 64) causal")
-
+    check_throughput(impl.flash_attention_backward, sdpa_backward("flash"),
+                     "kit.perf_inputs:attention_backward_inputs",
+                     {"shape": [B, H, L, D], "dtype": "bfloat16", "device": "cuda", "is_causal": True},
+                     target_name="flash_attention_backward_vs_sdpa_flash", record=record_perf,
+                     work=attention_backward_flops(B, H, L, L, D, causal=True) / 1e12,
+                     what="flash_attention_backward bf16 (4, 16, 4096, 64) causal")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from kit import codec
+from kit.boundary import codec
 
 
 def roundtrip(value):

@@ -52,7 +52,9 @@ torch = _LazyTorch()
 
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
-MAX_BYTES = 2 * 1024**3
+MAX_BYTES = 1024**3            # array data in one message (the wire refuses bigger messages)
+MAX_HEADER = 64 * 1024**2      # the JSON part of one message, checked before it is parsed
+MAX_STR = 4 * 1024**2          # one string value
 
 _NUMPY_DTYPES = {
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -83,7 +85,7 @@ def encode(value: Any, make_handle: Callable[[Any], list] | None) -> tuple[list,
     def add_buffer(data: bytes) -> int:
         state["bytes"] += len(data)
         if state["bytes"] > MAX_BYTES:
-            raise CodecError("value too large to return (over 2 GiB of array data)")
+            raise CodecError("value too large to return (over 1 GiB of array data)")
         buffers.append(data)
         return len(buffers) - 1
 
@@ -171,11 +173,16 @@ def dumps(tree: list, buffers: list[bytes]) -> bytes:
     return b"".join([len(header).to_bytes(8, "little"), header, *buffers])
 
 
-def loads(message: bytes | memoryview) -> tuple[list, list[memoryview]]:
+def loads(message: bytes | memoryview, *, max_header: int = MAX_HEADER) -> tuple[list, list[memoryview]]:
+    """Split a message into its tree and buffers. ``max_header`` bounds the JSON part before
+    it is parsed (the worker, reading the trusted side's requests, allows more: a module
+    passed as an argument travels in it)."""
     view = memoryview(message)
     if len(view) < 8:
         raise CodecError("truncated message")
     n = int.from_bytes(view[:8], "little")
+    if n > max_header:
+        raise CodecError(f"message header of {n} bytes is over the limit ({max_header})")
     if n > len(view) - 8:
         raise CodecError("truncated message header")
     try:
@@ -233,7 +240,7 @@ def decode(tree: Any, buffers: list, make_remote: Callable[[list], Any] | None,
                 return float.fromhex(args[0]) if args[0] not in ("inf", "-inf", "nan") \
                     else float(args[0])
             if tag == "str":
-                if type(args[0]) is not str:
+                if type(args[0]) is not str or len(args[0]) > MAX_STR:
                     raise CodecError("bad str")
                 return str(args[0])
             if tag == "bytes":

@@ -1,0 +1,95 @@
+"""A submission, as the trusted side handles it: a private copy of plain files.
+
+The engine never grades a student's folder in place. :func:`private_copy` copies the
+regular ``<exercise>.py`` files of a submission into a fresh folder that only the
+grader controls -- each opened without following links, size-capped -- and lists
+everything it left out. Only that copy is graded, and its path reaches pytest through
+the environment, never as a command-line argument (pytest would treat an argument as
+a test path and import a ``conftest.py`` next to it).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kit.boundary.sanitize import clean_text
+from kit.exercises import BY_NAME
+from kit.loader import BUILTIN_IMPLS, REPO_ROOT
+
+from . import config
+
+
+class SubmissionError(Exception):
+    """This submission cannot be graded (the message says why, for its row only)."""
+
+
+@dataclass
+class CopiedSubmission:
+    directory: Path                       # the private copy
+    files: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)   # "name (why)"
+
+
+def source_folder(submission: str) -> Path:
+    """The folder a submission names: ``solutions``/``exercises`` (the kit's own) or a
+    path, which must not resolve into the kit's checkout nor be a symbolic link."""
+    if submission in BUILTIN_IMPLS:
+        return REPO_ROOT / submission
+    path = Path(submission).expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    if path.is_symlink():
+        raise SubmissionError(f"{clean_text(submission, 300)}: is a symbolic link; hand in a folder")
+    resolved = path.resolve()
+    if resolved == REPO_ROOT or REPO_ROOT in resolved.parents:
+        raise SubmissionError(f"{clean_text(submission, 300)}: is inside the kit's checkout "
+                              f"({REPO_ROOT}); grade submissions from a folder outside it")
+    if not resolved.is_dir():
+        raise SubmissionError(f"{clean_text(submission, 300)}: is not a folder")
+    return path
+
+
+def private_copy(source: Path, target: Path) -> CopiedSubmission:
+    """Copy the regular ``<exercise>.py`` files of ``source`` into ``target`` (created)."""
+    target.mkdir(parents=True, exist_ok=False)
+    copied = CopiedSubmission(directory=target)
+    flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        dir_fd = os.open(source, flags)
+    except OSError as exc:
+        raise SubmissionError(f"cannot open the submission folder: {exc.strerror}") from None
+    try:
+        names = sorted(os.listdir(dir_fd))
+        for name in names:
+            shown = clean_text(name, 120)
+            stem = name[:-3] if name.endswith(".py") else None
+            if stem not in BY_NAME:
+                copied.ignored.append(f"{shown} (not an exercise file)")
+                continue
+            try:
+                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+            except OSError as exc:
+                copied.ignored.append(f"{shown} ({'a symbolic link' if exc.errno == 40 else exc.strerror})")
+                continue
+            try:
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode):
+                    copied.ignored.append(f"{shown} (not a regular file)")
+                    continue
+                if info.st_size > config.SUBMISSION_FILE_BYTES:
+                    copied.ignored.append(f"{shown} (over {config.SUBMISSION_FILE_BYTES} bytes)")
+                    continue
+                data = os.read(fd, config.SUBMISSION_FILE_BYTES + 1)
+                if len(data) > config.SUBMISSION_FILE_BYTES:
+                    copied.ignored.append(f"{shown} (over {config.SUBMISSION_FILE_BYTES} bytes)")
+                    continue
+            finally:
+                os.close(fd)
+            (target / name).write_bytes(data)
+            copied.files.append(name)
+    finally:
+        os.close(dir_fd)
+    return copied
