@@ -22,7 +22,15 @@ standard library (this file runs in the worker, before PyTorch).
 
 The engine calls :func:`apply`, which applies what the kernel offers and says what it
 applied, for the report; :func:`worker_paths` sketches the allow-list a Python worker
-needs.
+needs. In the worker's ``preexec_fn``: resource limits, then ``apply(*worker_paths(...))``,
+then (as root) the switch to the unprivileged user, then ``exec`` of Python. The repository
+root itself is not readable, so the worker must import ``kit`` from its folder
+(``importlib.util.spec_from_file_location("kit", ".../kit/__init__.py",
+submodule_search_locations=[".../kit"])``), not by putting the root on ``sys.path``.
+
+What stays possible: connecting to Unix sockets that already exist in the file system (Landlock
+up to ABI 7 does not restrict that), reading ``/proc`` entries of other processes that
+need no ptrace access (e.g. command lines), and everything beneath the allowed paths.
 """
 
 from __future__ import annotations
