@@ -62,14 +62,19 @@ _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2
 
-_libc = ctypes.CDLL(None, use_errno=True)
-_libc.syscall.restype = ctypes.c_long
-_libc.prctl.restype = ctypes.c_int
-_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+if sys.platform.startswith("linux"):
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.syscall.restype = ctypes.c_long
+    _libc.prctl.restype = ctypes.c_int
+    _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                            ctypes.c_ulong]
+    _MACHINE = os.uname().machine
+else:  # importable everywhere; confines nothing outside Linux
+    _libc, _MACHINE = None, sys.platform
 
 
 def _arch() -> tuple | None:
-    return _ARCHES.get(os.uname().machine)
+    return _ARCHES.get(_MACHINE) if _libc is not None else None
 
 
 def _check(result: int, what: str) -> int:
@@ -266,7 +271,7 @@ def forbid_network() -> None:
     """
     arch = _arch()
     if arch is None:
-        raise OSError(errno.ENOSYS, f"seccomp filter: unknown architecture {os.uname().machine}")
+        raise OSError(errno.ENOSYS, f"seccomp filter: needs Linux on x86_64 or aarch64, not {_MACHINE}")
     _single_threaded("seccomp")
     code = _network_filter(arch)
     buffer = ctypes.create_string_buffer(code, len(code))

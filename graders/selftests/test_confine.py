@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import socket
 import subprocess
@@ -21,12 +22,15 @@ from kit import confine
 from kit.loader import REPO_ROOT
 
 ABI = confine.landlock_abi()
+SECCOMP = sys.platform.startswith("linux") and platform.machine() in ("x86_64", "aarch64")
+HERE = f"{platform.system()} {platform.release()} on {platform.machine()}"
 NEEDS_LANDLOCK = pytest.mark.skipif(
-    ABI == 0, reason=f"no Landlock here (kernel {os.uname().release}, {os.uname().machine}): "
-                     "needs Linux 5.13+ with Landlock enabled, on x86_64 or aarch64")
+    ABI == 0, reason=f"no Landlock here ({HERE}): needs Linux 5.13+ with Landlock enabled, "
+                     "on x86_64 or aarch64")
 NEEDS_SECCOMP_ARCH = pytest.mark.skipif(
-    os.uname().machine not in ("x86_64", "aarch64"),
-    reason=f"the seccomp filter knows x86_64 and aarch64 system calls, not {os.uname().machine}")
+    not SECCOMP, reason=f"the seccomp filter knows Linux x86_64 and aarch64 system calls ({HERE})")
+NEEDS_EITHER = pytest.mark.skipif(ABI == 0 and not SECCOMP,
+                                  reason=f"neither Landlock nor the seccomp filter works here ({HERE})")
 
 # Runs in the child: CONFIG is a JSON object {"how": ..., "paths": ..., ...}.
 CHILD = textwrap.dedent("""
@@ -131,11 +135,12 @@ def confined(how: str, layout: dict, port: int) -> dict:
 
 @pytest.fixture(scope="module")
 def applied(layout, listener):
-    if ABI == 0 and os.uname().machine not in ("x86_64", "aarch64"):
-        pytest.skip("neither Landlock nor the seccomp filter works here")
+    if ABI == 0 and not SECCOMP:
+        pytest.skip(f"neither Landlock nor the seccomp filter works here ({HERE})")
     return confined("apply", layout, listener)
 
 
+@NEEDS_EITHER
 def test_the_baseline_can_do_everything(layout, listener):
     """Without confinement every attempt succeeds, so each failure below is the confinement's."""
     outcome = confined("none", layout, listener)
@@ -199,8 +204,7 @@ def test_seccomp_alone_leaves_files_alone(layout, listener):
     assert outcome["unix"] == outcome["read_outside"] == outcome["write_read_only"] == "ok"
 
 
-@pytest.mark.skipif(ABI == 0 and os.uname().machine not in ("x86_64", "aarch64"),
-                    reason="neither Landlock nor the seccomp filter works here")
+@NEEDS_EITHER
 def test_a_threaded_process_is_refused_not_half_confined(layout, listener):
     outcome = confined("threads", layout, listener)
     assert outcome["apply"] == "RuntimeError"
