@@ -10,6 +10,12 @@ implementations.
 
 Students may upload their exercise files directly (``tokenization.py``, ...) or
 an ``exercises/`` folder; ``run_autograder`` finds either.
+
+Gradescope's containers cannot create namespaces, so the grading worker there is a
+plain process. ``setup.sh`` therefore creates an unprivileged user, ``kitworker``,
+and takes everything in ``/autograder/source`` away from it except the public
+``kit/`` package; ``run_autograder`` repeats that (cheap, and Gradescope may unpack
+again) and tells the engine to run the worker as that user (``KIT_WORKER_USER``).
 """
 
 from __future__ import annotations
@@ -19,6 +25,27 @@ import zipfile
 from pathlib import Path
 
 from kit.loader import REPO_ROOT
+
+WORKER_USER = "kitworker"
+
+# Shell function shared by setup.sh and run_autograder (run as root): after it, WORKER_USER
+# can list /autograder/source and read its kit/ package, the venv and the submission, and
+# cannot read the graders (hidden tests), conftest.py, the scripts or the results.
+LOCK_DOWN = """
+lock_down() {  # lock_down ROOT USER
+  local root="$1" user="$2"
+  id -u "$user" >/dev/null 2>&1 || return 0
+  chown -R root:root "$root/source"
+  chmod -R go-rwx "$root/source"
+  chmod go+rx "$root" "$root/source"   # Python lists source/ to find kit/ (names only)
+  chmod -R go+rX "$root/source/kit"    # the public package: files readable, folders enterable
+  [ -d "$root/venv" ] && chmod -R go+rX "$root/venv"
+  [ -d "$root/submission" ] && chmod -R go+rX "$root/submission"
+  mkdir -p "$root/results" && chmod 700 "$root/results"
+  [ -f "$root/submission_metadata.json" ] && chmod 600 "$root/submission_metadata.json"
+  return 0
+}
+"""
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
@@ -35,6 +62,11 @@ PY=$(command -v python3.12 || command -v python3.11 || command -v python3)
 /autograder/venv/bin/python -m pip install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \\
   || /autograder/venv/bin/python -m pip install -q torch==2.13.0
 /autograder/venv/bin/python -m pip install -q -e "/autograder/source[pretrained,kernels]"
+# The student's code runs as this user, which owns nothing and cannot read the hidden tests.
+id -u {user} >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent \\
+  --shell /usr/sbin/nologin {user}
+{lock_down}
+lock_down /autograder {user}
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -46,6 +78,11 @@ PY="${KIT_PYTHON:-$ROOT/venv/bin/python}"
 SUB="$ROOT/submission"
 [ -d "$SUB/exercises" ] && SUB="$SUB/exercises"
 mkdir -p "$ROOT/results"
+{lock_down}
+if [ "$(id -u)" = 0 ] && id -u {user} >/dev/null 2>&1; then
+  lock_down "$ROOT" {user}
+  export KIT_WORKER_USER={user}  # the engine runs the student's code as this user
+fi
 cd "$ROOT/source"
 "$PY" -m graders grade "$SUB" --out "$ROOT/results/kit" {exercise_args}
 status=$?
@@ -75,6 +112,11 @@ def bundle_files() -> list[Path]:
     return files
 
 
+def _fill(script: str, exercise_args: str) -> str:
+    return (script.replace("{lock_down}", LOCK_DOWN.strip()).replace("{user}", WORKER_USER)
+            .replace("{exercise_args}", exercise_args))
+
+
 def build_bundle(zip_path: Path, exercises: list[str] | None = None) -> Path:
     """Write the bundle; ``exercises`` restricts grading to those (an assignment)."""
     zip_path = Path(zip_path)
@@ -82,8 +124,8 @@ def build_bundle(zip_path: Path, exercises: list[str] | None = None) -> Path:
     exercise_args = " ".join(f"--exercise {e}" for e in exercises or [])
     tmp = zip_path.with_name(zip_path.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("setup.sh", SETUP_SH),
-                           ("run_autograder", RUN_AUTOGRADER.replace("{exercise_args}", exercise_args))):
+        for name, text in (("setup.sh", _fill(SETUP_SH, "")),
+                           ("run_autograder", _fill(RUN_AUTOGRADER, exercise_args))):
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             zf.writestr(info, text)

@@ -51,3 +51,85 @@ def test_run_autograder_writes_results(bundle, tmp_path, layout):
     data = json.loads((root / "results" / "results.json").read_text())
     assert data["score"] == data["max_score"] > 0
     assert {t["tags"][0] for t in data["tests"]} == {"tokenization"}
+
+
+def _as_user(uid: int, gid: int, action) -> str:
+    """``"ok"`` or the exception's class name, for ``action()`` run in a child as uid:gid."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges, try, report, and leave without cleanup
+        os.close(read_fd)
+        try:
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+            action()
+            outcome = "ok"
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            outcome = type(exc).__name__
+        os.write(write_fd, outcome.encode())
+        os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as fh:
+        outcome = fh.read().decode()
+    os.waitpid(pid, 0)
+    return outcome
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0,
+                    reason="setting owners and dropping to another user needs root")
+def test_lock_down_hides_the_graders_from_the_worker_user(bundle):
+    """setup.sh's lock_down, run on an unpacked bundle for the user ``nobody``: the public kit
+    and the submission stay readable to it, the hidden graders and the results do not."""
+    import pwd
+    import tempfile
+
+    from graders import gradescope
+
+    try:
+        user = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no user 'nobody' here")
+    root = tempfile.mkdtemp(prefix="kit-gs-", dir="/tmp")  # pytest's own tmp is private to root
+    try:
+        os.chmod(root, 0o755)
+        zipfile.ZipFile(bundle).extractall(os.path.join(root, "source"))
+        os.makedirs(os.path.join(root, "submission"))
+        with open(os.path.join(root, "submission", "tokenization.py"), "w") as fh:
+            fh.write("def tokenize(text):\n    return []\n")
+        script = gradescope.LOCK_DOWN + '\nlock_down "$1" "$2"\n'
+        proc = subprocess.run(["bash", "-c", script, "lock", root, "nobody"], capture_output=True,
+                              text=True)
+        assert proc.returncode == 0, proc.stderr
+
+        def read(*parts):
+            return lambda: open(os.path.join(root, *parts)).read()
+
+        def write(*parts):
+            return lambda: open(os.path.join(root, *parts), "w").write("x")
+
+        uid, gid = user.pw_uid, user.pw_gid
+        for allowed in (read("source", "kit", "worker.py"), read("source", "kit", "__init__.py"),
+                        read("submission", "tokenization.py"),
+                        lambda: os.listdir(os.path.join(root, "source", "kit"))):
+            assert _as_user(uid, gid, allowed) == "ok"
+        for denied in (read("source", "graders", "test_tokenization.py"),
+                       read("source", "graders", "sandbox.py"), read("source", "conftest.py"),
+                       read("source", "run_autograder"),
+                       lambda: os.listdir(os.path.join(root, "source", "graders")),
+                       lambda: os.listdir(os.path.join(root, "results")),
+                       write("source", "kit", "worker.py"), write("source", "PWNED"),
+                       write("results", "results.json")):
+            assert _as_user(uid, gid, denied) == "PermissionError"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_the_scripts_create_the_worker_user_and_pass_it_on(bundle):
+    archive = zipfile.ZipFile(bundle)
+    setup = archive.read("setup.sh").decode()
+    run = archive.read("run_autograder").decode()
+    assert "useradd" in setup and "lock_down /autograder kitworker" in setup
+    assert "export KIT_WORKER_USER=kitworker" in run and 'lock_down "$ROOT" kitworker' in run
+    for script in (setup, run):
+        assert "{" + "user}" not in script and "{" + "lock_down}" not in script
