@@ -195,6 +195,8 @@ def build_results(collected: list[dict], tests: dict[str, dict], label: str, iso
             status = "passed" if record["outcome"] == "passed" else "failed"
             score = points if status == "passed" else 0
             output = record["message"]
+            if item.get("feedback"):
+                output = "feedback, worth no points" + (f": {output}" if output else "")
             for perf in record.get("perf", []):
                 leaderboard.append({"name": f"{exercise}: {clean_text(perf['name'], 200)}",
                                     "value": finite_or_none(perf.get("value")),

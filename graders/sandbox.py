@@ -280,12 +280,9 @@ def namespaces_prefix(spec: ImplSpec, tmp: str, hidden: Sequence[str]) -> list[s
 
 def landlock_paths(directory: str, tmp: str) -> tuple[list[str], list[str]]:
     """What a Landlock-confined worker may read (and run) and write."""
-    read = ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/ld.so.cache",
-            "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd", "/etc/group",
-            "/etc/nsswitch.conf", "/etc/alternatives", "/etc/ssl", "/proc", "/sys",
-            "/dev/urandom", "/dev/random", *_python_paths(), str(REPO_ROOT / "kit"), directory]
-    write = [tmp, "/dev/null", "/dev/zero", *glob.glob("/dev/nvidia*")]
-    return [p for p in read if os.path.exists(p)], [p for p in write if os.path.exists(p)]
+    from kit import confine
+
+    return confine.worker_paths(str(REPO_ROOT / "kit"), directory, tmp)
 
 
 def _prepare_child(cgroup: WorkerCgroup | None, memory: bool, uid: tuple[int, int] | None,
@@ -300,18 +297,22 @@ def _prepare_child(cgroup: WorkerCgroup | None, memory: bool, uid: tuple[int, in
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (config.WORKER_FILE_SIZE, config.WORKER_FILE_SIZE))
     resource.setrlimit(resource.RLIMIT_NOFILE, (config.WORKER_OPEN_FILES, config.WORKER_OPEN_FILES))
+    if confine is not None:
+        from kit import confine as confinement
+
+        confinement.apply(*confine, network=False)
     if uid is not None:
         _drop_privileges(uid)
         if cgroup is None:
             # without a pids cgroup, a separate uid at least bounds its processes
             resource.setrlimit(resource.RLIMIT_NPROC, (config.WORKER_PIDS, config.WORKER_PIDS))
-    if confine is not None:
-        from kit import confine as confinement
-
-        confinement.apply(*confine, network=False)
 
 
-BOOTSTRAP = ("import sys; sys.path.insert(0, {root!r}); sys.argv[0] = 'kit-worker'; "
+# The worker imports the public ``kit`` package from its own folder (under Landlock the
+# repository root itself is not readable), then starts serving.
+BOOTSTRAP = ("import sys, importlib.util as u; sys.argv[0] = 'kit-worker'; "
+             "s = u.spec_from_file_location('kit', {init!r}, submodule_search_locations=[{kit!r}]); "
+             "m = u.module_from_spec(s); sys.modules['kit'] = m; s.loader.exec_module(m); "
              "from kit.boundary.worker import main; main(sys.argv[1:])")
 
 
@@ -429,7 +430,8 @@ class WorkerSession(Session):
         inner = {"bwrap": "/submission", "namespaces": f"{self._tmp}/submission"}.get(
             self.mode, str(self.spec.directory))
         worker_args = [str(req_r), str(rep_w), self.spec.label, inner, self.spec.package]
-        python = [sys.executable, "-s", "-E", "-B", "-c", BOOTSTRAP.format(root=str(REPO_ROOT))]
+        python = [sys.executable, "-s", "-E", "-B", "-c",
+                  BOOTSTRAP.format(init=str(REPO_ROOT / "kit" / "__init__.py"), kit=str(REPO_ROOT / "kit"))]
         gpu = bool(glob.glob("/dev/nvidia[0-9]*"))
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",

@@ -106,6 +106,7 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         test_name = item.name.replace(f"impl={_short(spec.label)}", "").replace("[-", "[") \
             .replace("-]", "]").replace("[]", "")
         item.config.stash[OUT_KEY].append({
+            "feedback": item.get_closest_marker("feedback") is not None,
             "exercise": exercise, "impl": spec.label, "test": test_name, "when": report.when,
             "outcome": report.outcome, "exc_type": exc_type,
             "message": str(call.excinfo.value)[:300] if call.excinfo is not None else "",
@@ -198,7 +199,11 @@ def report(records: list[dict], names: list[str], stream) -> int:
         for m in mutants_of(name):
             runs = by_impl.get((name, f"mutant:{name}:{m}"), [])
             killers = [r["test"] for r in runs if r["outcome"] == "failed"]
+            scored = [r for r in runs if r["outcome"] == "failed" and not r.get("feedback")]
             write(f"{name}/{m}: {misconception(name, m)}")
+            if killers and not scored:
+                write("    caught by feedback only (worth no points on a machine without a GPU: "
+                      "its GPU throughput tests take the points)")
             if killers:
                 shown = ", ".join(killers[:4]) + (f", +{len(killers) - 4} more" if len(killers) > 4 else "")
                 write(f"    killed by {len(killers)}/{len(runs)} test(s): {shown}")

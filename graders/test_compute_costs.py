@@ -22,7 +22,7 @@ def close(impl_value, expected, what, hint=None, rtol=1e-9):
 def test_course_355_years(impl):
     close(impl.training_time_years(3.14e23, 28e12), 3.14e23 / 28e12 / SECONDS_PER_YEAR,
           "training_time_years(3.14e23, 28e12) [GPT-3 on one V100]",
-          "a year here is 365 days of 24 x 3600 s (not 360, not 365.25)")
+          "a year here is 365 days of 24 x 3600 s (not 360 days, not a leap-year average)")
     assert round(impl.training_time_years(3.14e23, 28e12)) == 356, \
         "GPT-3 on one V100 should take about 355.6 years"
 
@@ -45,7 +45,7 @@ def test_patterson_552_tonnes(impl):
 def test_patterson_energy_from_its_inputs(impl):
     # Patterson et al. 2021, table 4, GPT-3: 10,000 V100s for 14.8 days, 330 W, PUE 1.10.
     kwh = impl.energy_kwh(10_000 * 14.8 * 24, 330, pue=1.1)
-    close(kwh, 1_289_376.0, "energy_kwh(3.552e6 GPU-hours, 330 W, pue=1.1)",
+    close(kwh, 1_289_376.0, "energy_kwh(GPT-3's GPU-hours in Patterson et al., 330 W, their PUE)",
           "kWh = GPU-hours x watts / 1000, times the PUE")
     assert abs(kwh / 1_287_000 - 1) < 0.005, "should be within 0.5 % of the paper's 1,287 MWh"
 
@@ -63,14 +63,14 @@ def test_570_gb_in_books(impl):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("n,d", [(1e6, 2e7), (7, 11), (1.3e9, 1e12)], ids=["1M-20M", "ints", "1.3B-1T"])
 def test_training_flops(impl, n, d):
-    close(impl.training_flops(n, d), 6.0 * n * d, f"training_flops({n!r}, {d!r})",
+    close(impl.training_flops(n, d), 6.0 * n * d, "training_flops [a hidden case]",
           "6 N D (2 N D is the forward pass only)")
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("n", [1e6, 3, 175e9], ids=["1M", "int", "175B"])
 def test_inference_flops_per_token(impl, n):
-    close(impl.inference_flops_per_token(n), 2.0 * n, f"inference_flops_per_token({n!r})",
+    close(impl.inference_flops_per_token(n), 2.0 * n, "inference_flops_per_token [a hidden case]",
           "forward pass only: 2 N (one multiply and one add per parameter)")
 
 
@@ -86,7 +86,7 @@ def test_training_is_three_times_inference_per_token(impl):
 def test_utilization_lengthens_the_run(impl, utilization):
     close(impl.training_time_years(1e21, 1e12, utilization),
           1e21 / (1e12 * utilization) / SECONDS_PER_YEAR,
-          f"training_time_years(1e21, 1e12, utilization={utilization})",
+          "training_time_years [a hidden utilization below 1, or 1]",
           "the useful FLOP/s are flops_per_second x utilization: at half utilization the run "
           "takes twice as long (divide by utilization, do not multiply)")
 
@@ -102,7 +102,7 @@ def test_one_year_exactly(impl):
                          ids=["1kWh", "no-pue", "pue1.58"])
 def test_energy_kwh(impl, hours, watts, pue):
     close(impl.energy_kwh(hours, watts, pue=pue), hours * watts / 1000 * pue,
-          f"energy_kwh({hours}, {watts}, pue={pue})",
+          "energy_kwh [a hidden case]",
           "watts x hours = watt-hours; / 1000 = kWh; x PUE for cooling and power delivery")
 
 
@@ -114,13 +114,13 @@ def test_energy_default_pue_is_one(impl):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("kwh,kg", [(1000, 1.0), (2.5e5, 0.2)], ids=["1t", "250MWh"])
 def test_co2_tonnes(impl, kwh, kg):
-    close(impl.co2_tonnes(kwh, kg), kwh * kg / 1000, f"co2_tonnes({kwh}, {kg})",
+    close(impl.co2_tonnes(kwh, kg), kwh * kg / 1000, "co2_tonnes [a hidden case]",
           "kWh x kg/kWh gives kilograms; a tonne is 1000 kg")
 
 
 @pytest.mark.points(1)
 def test_books_equivalent(impl):
-    close(impl.books_equivalent(3e6, 1.5e6), 2.0, "books_equivalent(3e6, 1.5e6)")
+    close(impl.books_equivalent(3e6, 1.5e6), 2.0, "books_equivalent [a hidden case]")
     close(impl.books_equivalent(1, 4), 0.25, "books_equivalent(1, 4)",
           "return the exact ratio as a float, not a whole number of books")
 

@@ -220,14 +220,14 @@ def test_without_landlock_restrict_filesystem_raises_oserror(monkeypatch):
 @pytest.mark.slow
 @NEEDS_LANDLOCK
 def test_the_worker_stack_imports_under_the_allow_list(layout):
-    """Python, PyTorch, NumPy, scikit-learn and kit.worker start with only worker_paths()
+    """Python, PyTorch, NumPy, scikit-learn and kit.boundary.worker start with only worker_paths()
     allowed: confinement applied in preexec_fn, then exec of the venv's Python."""
     kit_dir = str(REPO_ROOT / "kit")
     bootstrap = ("import importlib.util, sys; "
                  f"s = importlib.util.spec_from_file_location('kit', {kit_dir + '/__init__.py'!r}, "
                  f"submodule_search_locations=[{kit_dir!r}]); "
                  "m = importlib.util.module_from_spec(s); sys.modules['kit'] = m; "
-                 "s.loader.exec_module(m); import kit.worker; "
+                 "s.loader.exec_module(m); import kit.boundary.worker; "
                  "import torch, numpy, sklearn.linear_model; print(torch.ones(3).sum().item())")
     env = {"PATH": "/usr/bin:/bin", "HOME": layout["scratch"], "TMPDIR": layout["scratch"],
            "LANG": "C.UTF-8"}

@@ -6,8 +6,12 @@ costs the attacker's exercise and nothing else. All submissions are graded in
 ONE ``python -m graders grade ... --jobs 2`` run, the way CI grades a class, and
 each test below reads its submission's results.json.
 
-The attacks that touch files or the network run only in a real sandbox (bwrap or
-namespaces); without one they are skipped with the reason.
+The whole suite runs twice: in the strongest sandbox this machine has (bwrap or
+namespaces), and with bubblewrap and namespaces switched off
+(``KIT_SANDBOX_DISABLE=bwrap,namespaces``), the way Gradescope, unprivileged Docker
+and Kubernetes hosts grade: there the engine must fall back to Landlock + seccomp.
+The attacks that touch files or the network need one of those; without any, they are
+skipped with the reason.
 """
 
 from __future__ import annotations
@@ -47,9 +51,15 @@ def _sandbox_mode() -> str | None:
 
 
 MODE = _sandbox_mode()
-NEEDS_SANDBOX = pytest.mark.skipif(MODE is None, reason="needs bubblewrap or root with unshare: "
-                                                        "the file-system and network attacks are "
-                                                        "only contained by a sandbox")
+LANDLOCK = sandbox._landlock_works()
+ROUTES = [pytest.param("sandbox", marks=pytest.mark.skipif(
+              MODE is None, reason="needs bubblewrap or root with unshare")),
+          pytest.param("no-namespaces", marks=pytest.mark.skipif(
+              not LANDLOCK, reason="needs Linux >= 5.13 with Landlock (the fallback of hosts "
+                                   "without user namespaces)"))]
+NEEDS_SANDBOX = pytest.mark.skipif(MODE is None and not LANDLOCK,
+                                   reason="needs bubblewrap, root with unshare, or Landlock: the "
+                                          "file-system and network attacks are only contained by one")
 
 
 class Listener:
@@ -81,11 +91,10 @@ class Listener:
         self.sock.close()
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    if MODE is None:
-        pytest.skip("needs bubblewrap or root with unshare (see the module docstring)")
-    root = tmp_path_factory.mktemp("malicious")
+@pytest.fixture(scope="module", params=ROUTES)
+def graded(request, tmp_path_factory):
+    route = request.param
+    root = tmp_path_factory.mktemp(f"malicious-{route}")
     out = root / "out"
     canary = root / "canary.txt"
     canary.write_text("original")
@@ -108,16 +117,21 @@ def graded(tmp_path_factory):
                 text = text.replace(key, value)
             (folder / "tokenization.py").write_text(text)
         subs.append(str(folder))
+    _plant_extra_attacks(root, subs)
     env = dict(os.environ, KIT_SKIP_PRETRAINED="1")
+    if route == "no-namespaces":
+        env["KIT_SANDBOX_DISABLE"] = "bwrap,namespaces"
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "graders", "grade", *subs, "--out", str(out),
                            "--jobs", "2", "--exercise", "tokenization", "--exercise", OTHER,
-                           "--isolation", MODE, "--test-timeout", str(TEST_TIMEOUT)],
+                           "--test-timeout", str(TEST_TIMEOUT)],
                           cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=850)
     elapsed = time.monotonic() - started
     listener.close()
     leftovers = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
     state = {
+        "route": route, "mode": MODE if route == "sandbox" else "landlock",
+        "planted_conftest": (REPO_ROOT / f"PWNED-conftest-{os.getpid()}").exists(),
         "proc": proc, "out": out, "elapsed": elapsed, "canary": canary.read_text()
         if canary.exists() else None,
         "repo_canary": repo_canary.read_text() if repo_canary.exists() else None,
@@ -125,12 +139,34 @@ def graded(tmp_path_factory):
         "pwned": (REPO_ROOT / "PWNED").exists(), "repo_results": (REPO_ROOT / "results.json").exists(),
     }
     repo_canary.unlink(missing_ok=True)
+    (REPO_ROOT / f"PWNED-conftest-{os.getpid()}").unlink(missing_ok=True)
     for pid in leftovers:
         try:
             os.kill(int(pid), 9)
         except (OSError, ValueError):
             pass
     return state
+
+
+def _plant_extra_attacks(root: Path, subs: list[str]) -> None:
+    """Attacks that are not one tokenization.py: conftest.py files in and above a submission,
+    a submission that is a symbolic link to the reference solutions, and one whose
+    tokenization.py is a link to the reference's."""
+    planted = f"open({str(REPO_ROOT / f'PWNED-conftest-{os.getpid()}')!r}, 'w').write('x')\n"
+    folder = root / "subs" / "conftest_planted"
+    shutil.copy(REPO_ROOT / "solutions" / "tokenization.py", folder / "tokenization.py")
+    (folder / "conftest.py").write_text(planted)
+    (folder / "tests").mkdir()
+    (folder / "tests" / "conftest.py").write_text(planted)
+    (root / "subs" / "conftest.py").write_text(planted)
+    link = root / "subs" / "symlinked_folder"
+    link.symlink_to(REPO_ROOT / "solutions", target_is_directory=True)
+    subs.append(str(link))
+    linked_file = root / "subs" / "symlinked_file"
+    linked_file.mkdir()
+    (linked_file / "tokenization.py").symlink_to(REPO_ROOT / "solutions" / "tokenization.py")
+    shutil.copy(REPO_ROOT / "solutions" / f"{OTHER}.py", linked_file / f"{OTHER}.py")
+    subs.append(str(linked_file))
 
 
 def results(graded, name) -> dict:
@@ -155,15 +191,15 @@ def test_grading_completed_with_one_row_per_submission(graded):
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = list(csv.DictReader(open(graded["out"] / "gradebook.csv")))
     names = {r["submission"] for r in rows}
-    assert "honest" in names and "exit_at_import" in names and len(rows) == 1 + len(list(HERE.glob("*.py")))
+    assert "honest" in names and "exit_at_import" in names and len(rows) == 3 + len(list(HERE.glob("*.py")))
     honest = next(r for r in rows if r["submission"] == "honest")
     assert honest["total"] == honest["max_total"] and int(honest["total"]) > 0
 
 
 def test_isolation_is_reported(graded):
     data = results(graded, "honest")
-    assert data["extra_data"]["isolation"].startswith(MODE)
-    assert MODE in (graded["out"] / "honest" / "summary.txt").read_text()
+    assert data["extra_data"]["isolation"].startswith(graded["mode"])
+    assert graded["mode"] in (graded["out"] / "honest" / "summary.txt").read_text()
 
 
 def test_always_equal_objects_score_nothing(graded):
@@ -254,6 +290,70 @@ def test_files_outside_the_submission_are_untouched(graded):
     assert (REPO_ROOT / "graders" / "test_tokenization.py").is_file()
 
 
+def test_conftest_files_in_and_above_a_submission_never_run(graded):
+    assert not graded["planted_conftest"], "a conftest.py of a submission ran in the grader"
+    assert full_marks(graded, "conftest_planted", "tokenization")
+
+
+def test_a_symlinked_submission_is_refused(graded):
+    rows = {r["submission"]: r for r in csv.DictReader(open(graded["out"] / "gradebook.csv"))}
+    row = rows["symlinked_folder"]
+    assert int(row["total"]) == 0 and "symbolic link" in row["error"], row
+
+
+def test_a_symlinked_exercise_file_is_not_graded(graded):
+    data = results(graded, "symlinked_file")
+    tok = [t for t in data["tests"] if t["tags"] == ["tokenization"]]
+    assert tok and all(t["score"] == 0 for t in tok)
+    assert full_marks(graded, "symlinked_file", OTHER)
+    assert "a symbolic link" in (graded["out"] / "symlinked_file" / "grader.log").read_text()
+
+
+def test_arguments_changed_by_the_student_never_reach_the_test(graded):
+    """Emptying its input list gains nothing over the same empty answers (empty_answers),
+    and the "leaves its input alone" test sees the change."""
+    attack = scores(graded, "write_back_inputs")
+    control = scores(graded, "empty_answers")
+    cases = [name for name in attack if name.startswith("tokenization: test_ngrams_cases")]
+    assert cases and all(attack[name] == control[name] for name in cases)
+    alone = "tokenization: test_ngrams_leaves_its_input_alone"
+    assert attack[alone] == 0 and control[alone] > 0
+
+
+def test_hostile_text_leaves_every_report_well_formed(graded):
+    import xml.etree.ElementTree as ET
+
+    folder = graded["out"] / "surrogate_text"
+    data = json.loads((folder / "results.json").read_text(encoding="utf-8"),
+                      parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
+    ET.parse(folder / "junit.xml")
+    summary = (folder / "summary.txt").read_text(encoding="utf-8")
+    assert "\x1b" not in summary and "\x00" not in summary and "\r" not in summary
+    assert "Score:      999" not in summary.split("\n", 3)[-1].split("Tests that did not pass")[0]
+    outputs = " ".join(t["output"] for t in data["tests"])
+    assert "\\udc80" in outputs and "\x1b" not in outputs
+    assert max(len(t["output"]) for t in data["tests"]) < 5000
+
+
+def test_tmpfs_filling_is_bounded(graded):
+    assert full_marks(graded, "tmpfs_filler", OTHER)
+    leftovers = [p for p in Path("/tmp").glob("kit-worker-*/kitfill*")]
+    assert not leftovers, leftovers[:3]
+
+
+def test_a_thread_and_process_bomb_is_contained(graded):
+    assert full_marks(graded, "thread_bomb", OTHER)
+    assert graded["proc"].returncode == 0
+
+
+def test_forged_oversize_replies_fail_only_those_calls(graded):
+    data = results(graded, "forged_reply")
+    tok = [t for t in data["tests"] if t["tags"] == ["tokenization"]]
+    assert tok and all(t["score"] == 0 for t in tok if "empty" not in t["name"])
+    assert any("malformed reply" in t["output"] or "over the limit" in t["output"] for t in tok)
+    assert full_marks(graded, "forged_reply", OTHER)
+
+
 def test_whole_batch_time_is_bounded(graded):
-    # 14 submissions, 2 at a time, two timeouts of TEST_TIMEOUT s: generous bound
-    assert graded["elapsed"] < 400, graded["elapsed"]
+    # ~22 submissions, 2 at a time, two timeouts of TEST_TIMEOUT s: generous bound
+    assert graded["elapsed"] < 600, graded["elapsed"]

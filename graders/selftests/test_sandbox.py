@@ -10,7 +10,8 @@ import torch
 
 from graders import sandbox
 from kit.loader import resolve
-from kit.remote import LocalSession, ModuleProxy, Remote, call_with_grad, count_torch_ops, is_instance
+from kit.remote import (LocalSession, ModuleProxy, Remote, call_with_grad, count_torch_ops,
+                        inspect_call, is_instance, state_after)
 
 PROBE = Path(__file__).parent / "probe"
 
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.slow
 def _available(mode: str) -> bool:
     if mode in ("local", "process"):
         return True
+    if mode == "landlock":
+        return sandbox._landlock_works()
     try:
         sandbox.choose_mode(mode)
         return True
@@ -28,7 +31,7 @@ def _available(mode: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module", params=["local", "process", "bwrap", "namespaces"])
+@pytest.fixture(scope="module", params=["local", "process", "landlock", "bwrap", "namespaces"])
 def probe(request):
     mode = request.param
     if not _available(mode):
@@ -74,18 +77,25 @@ def test_gradients_cross_through_call_with_grad(probe):
     assert set(grads) == {"q_proj.weight", "q_proj.bias"}
 
 
-def test_mutations_of_arguments_are_written_back(probe):
+def test_arguments_are_never_changed_and_changes_are_reported(probe):
     t, arr, items, table = torch.zeros(2), np.zeros(2), ["a"], {}
     gen = torch.Generator().manual_seed(0)
     before = gen.get_state().clone()
     probe.add_one(t, arr, items, table, gen)
-    assert t.tolist() == [1.0, 1.0] and arr.tolist() == [1.0, 1.0]
-    assert items == ["a", "new"] and table == {"seen": True}
-    assert not torch.equal(gen.get_state(), before)
+    assert t.tolist() == [0.0, 0.0] and arr.tolist() == [0.0, 0.0]
+    assert items == ["a"] and table == {} and torch.equal(gen.get_state(), before)
+    _, changed = inspect_call(probe.add_one, t, arr, items, table, gen)
+    assert sorted(changed) == [0, 1, 2, 3, 4]
+    assert changed[0].tolist() == [1.0, 1.0] and changed[1].tolist() == [1.0, 1.0]
+    assert changed[2] == ["a", "new"] and changed[3] == {"seen": True}
+    assert not torch.equal(changed[4].get_state(), before)
+    assert t.tolist() == [0.0, 0.0], "the test's own tensor changed"
     module = torch.nn.Linear(2, 2)
     weight = module.weight.detach().clone()
-    probe.train(module)
-    assert torch.allclose(module.weight, weight + 1)
+    _, changed = inspect_call(probe.train, module)
+    assert torch.equal(module.weight, weight), "the test's own module changed"
+    assert torch.allclose(state_after(changed, 0, module)["weight"], weight + 1)
+    assert changed[0]["training"] is True and changed[0]["requires_grad"]["weight"] is True
 
 
 def test_callbacks_and_iteration(probe):
