@@ -61,7 +61,9 @@ The rules of this kit
 How it is checked: counts on sentences full of traps ("the", "there", "hero",
 "He's", capitals), the score's formula and its edge cases, many counterfactual
 sentences compared exactly (case, punctuation, possessives, "her"/"his"), and the
-augmented version of a skewed corpus scoring exactly 0.
+augmented version of a skewed corpus scoring exactly 0. Every ``TypeError``/``ValueError``
+message names the offending argument (the kit's rule, e.g. ``"texts: expected a list
+of str, got str"``).
 """
 
 from __future__ import annotations

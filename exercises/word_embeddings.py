@@ -36,7 +36,11 @@ How it is checked: the tests compare your similarities with scikit-learn's
 ``cosine_similarity``, your neighbours and analogies on the toy embeddings and
 on hand-made ties, your co-occurrence counts with a direct count, your PPMI with
 the formula computed cell by cell, and your SVD embeddings with NumPy's SVD (up
-to the sign of each column). Every error in the docstrings is tested.
+to the sign of each column). Every error in the docstrings is tested; a
+``TypeError``/``ValueError`` message must name the offending argument (the kit's
+rule), e.g. ``"dim: expected 1 .. 4, got 0"`` or ``"a: contains a zero vector"``.
+Where two arguments are at fault (``a`` and ``b`` of different lengths), either
+name will do.
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ def cosine_similarity(a, b) -> float | np.ndarray:
     Raises ``TypeError`` if an argument cannot be converted to a float array
     (e.g. strings); ``ValueError`` if the shapes are not one of these two cases
     (one 1-D and one 2-D is an error too), if the lengths ``d`` differ, or if a
-    vector or any row is all zeros (message mentioning "zero").
+    vector or any row is all zeros (naming ``a`` or ``b``, whichever holds it).
 
         >>> cosine_similarity([1.0, 0.0], [1.0, 1.0])
         0.7071067811865475

@@ -89,5 +89,5 @@ def test_errors(impl, args, kwargs, exc):
 
 @pytest.mark.points(1)
 def test_odd_d_model_message_names_it(impl):
-    with expect_raises(ValueError, "sinusoidal_positional_encoding(4, 7)", match="d_model"):
+    with expect_raises(ValueError, "sinusoidal_positional_encoding(4, 7)", arg="d_model"):
         impl.sinusoidal_positional_encoding(4, 7)

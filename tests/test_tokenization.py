@@ -50,5 +50,5 @@ def test_order_matters_for_bigrams(impl):
 
 @pytest.mark.points(1)
 def test_n_below_one_is_a_value_error(impl):
-    with expect_raises(ValueError, "ngrams(tokens, 0)", match="n"):
+    with expect_raises(ValueError, "ngrams(tokens, 0)", arg="n"):
         impl.ngrams(["a", "b"], 0)
