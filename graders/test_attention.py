@@ -162,14 +162,33 @@ def test_fully_masked_rows_are_zero_never_nan(impl):
     out, w = impl.scaled_dot_product_attention(q, k, v, mask)
     expect_tensor(out, "output", shape=(2, 3, 5, 7))
     expect_tensor(w, "weights", shape=(2, 3, 5, 6))
-    hint = ("a query with no allowed key: softmax of a row of -inf is 0/0 = NaN, and a large negative "
-            "number instead of -inf gives uniform weights; give such rows zero weights")
-    assert not bool(torch.isnan(out).any() or torch.isnan(w).any()), \
-        "output or weights contain NaN for a fully masked query row\n  hint: " + hint
-    expect_close(w[0, :, 2], torch.zeros(3, 6), "weights of a fully masked row", hint=hint)
-    expect_close(out[1, :, 4], torch.zeros(3, 7), "output of a fully masked row", hint=hint)
+    assert not bool(torch.isnan(out).any() or torch.isnan(w).any()), (
+        "output or weights contain NaN for a fully masked query row\n  hint: a query with no allowed "
+        "key: softmax of a row of -inf is 0/0 = NaN; give such rows zero weights")
+    expect_close(w[0, :, 2], torch.zeros(3, 6), "weights of a fully masked row",
+                 hint=_masked_row_hint(w[0, :, 2]))
+    expect_close(out[1, :, 4], torch.zeros(3, 7), "output of a fully masked row",
+                 hint=_masked_row_hint(w[1, :, 4]))
     ref_out, _ = _reference(q, k, v, mask)
     expect_close(out, ref_out, "output with some fully masked rows")
+
+
+def _masked_row_hint(weights: torch.Tensor) -> str:
+    """What the weights of a fully masked row show: uniform (a finite fill), or something else."""
+    if bool(torch.allclose(weights, torch.full_like(weights, 1.0 / weights.shape[-1]), atol=1e-6)):
+        return ("the fully masked row got uniform weights 1/S: a large negative number instead of -inf "
+                "leaves every key equally likely; give such rows zero weights")
+    return "a query with no allowed key must get zero weights, so its output row is 0"
+
+
+def _gradient_hint(grad: torch.Tensor) -> str:
+    """Tell a NaN gradient apart from a finite but wrong one."""
+    if bool(torch.isnan(grad).any()):
+        return ("NaN in the gradient: do not let a NaN be formed even if you overwrite it later, or "
+                "overwrite it with masked_fill/torch.where (not multiplication)")
+    return ("the gradient is finite but wrong: a fully masked row has zero weights, so it passes no "
+            "gradient to q, k or v (uniform weights from a large negative fill would); check the "
+            "masked rows first, then the scale and the softmax axis")
 
 
 @pytest.mark.points(1)
@@ -183,8 +202,7 @@ def test_gradients_are_finite_with_fully_masked_rows(impl):
     for name, g, ref in zip("qkv", grads, refs):
         assert g is not None, f"no gradient reached {name}: keep the computation differentiable"
         expect_close(g, ref.grad, f"gradient of sum(output) w.r.t. {name} (a row fully masked)",
-                     hint="NaN in the gradient: do not let a NaN be formed even if you overwrite it "
-                          "later, or overwrite it with masked_fill/torch.where (not multiplication)")
+                     hint=_gradient_hint(g))
 
 
 @pytest.mark.points(1)
