@@ -92,7 +92,8 @@ def most_similar(word: str, embeddings: dict[str, np.ndarray], k: int = 5) -> li
     similarities are ordered alphabetically (sort by ``(-similarity, word)``).
     Fewer than ``k`` other words: all of them. Similarities are Python floats.
 
-    Raises ``KeyError`` if ``word`` is not in ``embeddings``; ``TypeError`` if
+    Raises ``KeyError`` naming the missing word (``embeddings[word]`` does) if ``word``
+    is not in ``embeddings``; ``TypeError`` if
     ``embeddings`` is not a ``dict`` or ``k`` is not an ``int``; ``ValueError``
     if ``k < 1``, if the vectors are not all 1-D of the same length, or if a
     vector is all zeros.
@@ -109,7 +110,8 @@ def analogy(a: str, b: str, c: str, embeddings: dict[str, np.ndarray]) -> str:
     ``a``, ``b`` and ``c`` themselves are excluded from the answer; ties are
     broken alphabetically.
 
-    Raises ``KeyError`` if ``a``, ``b`` or ``c`` is not in ``embeddings``;
+    Raises ``KeyError`` naming the missing word if ``a``, ``b`` or ``c`` is not in
+    ``embeddings``;
     ``ValueError`` if no other word is left to answer with, or if ``b - a + c``
     (or any vector) is all zeros.
 

@@ -31,7 +31,7 @@ def test_unicode_letters_are_letters(impl):
 
 @pytest.mark.points(1)
 def test_non_string_is_a_type_error(impl):
-    with expect_raises(TypeError, "tokenize(42)"):
+    with expect_raises(TypeError, "tokenize(42)", arg="text"):
         impl.tokenize(42)
 
 
