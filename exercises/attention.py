@@ -60,8 +60,10 @@ How it is checked: against ``torch.nn.functional.scaled_dot_product_attention``
 (masks, ``is_causal``, ``scale``, ``L != S``, several leading dimensions, float32
 and float64), fully masked rows (zeros, never NaN, also in the gradients), the
 weights summing to 1 over the keys, ``MultiHeadAttention`` loaded with the
-weights of a ``torch.nn.MultiheadAttention``, every documented error, and
-vectorisation: the number of matrix multiplications must not grow with the number
+weights of a ``torch.nn.MultiheadAttention``, every documented error (its message
+must name the offending argument -- the kit's rule, e.g. ``"mask: expected a bool
+tensor, got torch.float32"``; for a mismatch between two arguments, such as ``k``
+and ``v`` of different lengths, either name will do), and vectorisation: the number of matrix multiplications must not grow with the number
 of heads (on a GPU, a throughput test against PyTorch's math backend).
 """
 

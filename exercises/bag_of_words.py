@@ -34,7 +34,9 @@ ready-made tokens, ``CountVectorizer(analyzer=lambda doc: doc, vocabulary=...)``
 How it is checked: the tests compare your vocabularies and matrices exactly
 (type, shape, dtype, values) on the course's example and on random corpora
 against scikit-learn's ``CountVectorizer``. Wrong argument types raise
-``TypeError``; a vocabulary with a repeated word, ``ValueError``.
+``TypeError``; a vocabulary with a repeated word, ``ValueError``. Every such
+message names the offending argument (the kit's rule), e.g. ``"documents[1]:
+expected a list of str tokens, got str"`` or ``"vocabulary: 'cat' occurs twice"``.
 """
 
 from __future__ import annotations
@@ -45,9 +47,9 @@ import numpy as np
 def build_vocabulary(documents: list[list[str]]) -> list[str]:
     """The sorted list of the distinct tokens of all documents (a new ``list`` of ``str``).
 
-    Raises ``TypeError`` unless ``documents`` is a ``list`` of ``list``\\ s of
-    ``str`` (a document given as a ``str`` -- not tokenized yet -- is a
-    ``TypeError``).
+    Raises ``TypeError`` (naming ``documents``) unless ``documents`` is a ``list``
+    of ``list``\\ s of ``str``: a document given as a ``str`` (not tokenized yet),
+    a token that is not a ``str`` and a ``tuple`` of documents are all ``TypeError``.
 
         >>> build_vocabulary([["b", "a", "b"], ["c", "a"]])
         ['a', 'b', 'c']
@@ -62,8 +64,8 @@ def bag_of_words(documents: list[list[str]], vocabulary: list[str] | None = None
     ``int64`` array of shape ``(len(documents), len(vocabulary))`` (an empty
     document gives a row of zeros; no documents give ``(0, len(vocabulary))``).
 
-    Raises ``TypeError`` unless ``documents`` is a ``list`` of ``list``\\ s of
-    ``str`` and ``vocabulary`` is ``None`` or a ``list`` of ``str``;
+    Raises ``TypeError`` (naming the argument) unless ``documents`` is a ``list`` of
+    ``list``\\ s of ``str`` and ``vocabulary`` is ``None`` or a ``list`` of ``str``;
     ``ValueError`` (naming ``vocabulary``) if a word occurs twice in ``vocabulary``.
 
         >>> bag_of_words([["a", "b", "a"], ["c"]], vocabulary=["a", "c"])

@@ -65,7 +65,9 @@ How it is checked: quantization against ``torch.quantize_per_channel`` and the
 error bound on random tensors of several shapes and ``dim`` values; pruning against
 ``torch.nn.utils.prune.l1_unstructured``; the distillation loss against
 ``F.kl_div`` and its gradient; sizes on ``torch.nn`` models; every documented
-error. Last, the chapter-3 tiny language model (your ``transformer`` exercise,
+error, whose message must name the offending argument (the kit's rule, e.g.
+``"dim: expected an int, got float"``; for a problem between two arguments,
+such as logits of different shapes, either name will do). Last, the chapter-3 tiny language model (your ``transformer`` exercise,
 trained on the "Jane, who lives in New York..." sentence) is quantized with your
 functions: its greedy completion of the prompt may change by at most one word,
 and its size drops four-fold.

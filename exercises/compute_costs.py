@@ -54,9 +54,11 @@ Worked example (the course's "355 years on a single GPU")::
 How it is checked: the course's figures above (to 4 significant digits or better),
 other values against the formulas, that every function returns a ``float``, and
 the errors: every argument must be a real number (``int`` or ``float``; ``bool``
-and strings are not numbers here: ``TypeError``) that is finite and positive
-(``ValueError``); in addition ``utilization`` must be at most 1 and ``pue`` at
-least 1 (``ValueError``). Messages name the argument.
+and strings are not numbers here: ``TypeError``; NumPy number scalars are not
+tested, accept them or not) that is finite and positive (``ValueError``); in
+addition ``utilization`` must be at most 1 and ``pue`` at least 1
+(``ValueError``). Every message names the offending argument (the kit's rule),
+e.g. ``"n_params: expected a finite positive number, got 0"``.
 """
 
 from __future__ import annotations

@@ -31,9 +31,11 @@ Worked example (the course's sentence)::
 
 The rules of this kit
 ---------------------
-* **Words, not substrings.** A word is a maximal run of letters; "he" is a word in
-  "He said" and in "he's", but not inside "the", "she", "hero" or "Sheffield", and
-  "man" is not inside "woman" or "Manchester". Matching ignores case.
+* **Words, not substrings.** A word is a maximal run of letters (of any alphabet:
+  "é" is a letter, so "hé" is one word, not "h" + "é"); "he" is a word in "He said"
+  and in "he's", but not inside "the", "she", "hero" or "Sheffield", and "man" is
+  not inside "woman" or "Manchester". Matching ignores case. (A pronoun glued to a
+  digit or ``_``, such as "he2", is not tested: treat it either way.)
 * **Pronouns counted** by :func:`gendered_counts`: :data:`MALE_PRONOUNS` (he, him,
   his, himself) and :data:`FEMALE_PRONOUNS` (she, her, hers, herself). Nouns such
   as "man" or "mother" are swapped by the augmentation but not counted.
@@ -61,7 +63,9 @@ The rules of this kit
 How it is checked: counts on sentences full of traps ("the", "there", "hero",
 "He's", capitals), the score's formula and its edge cases, many counterfactual
 sentences compared exactly (case, punctuation, possessives, "her"/"his"), and the
-augmented version of a skewed corpus scoring exactly 0.
+augmented version of a skewed corpus scoring exactly 0. Every ``TypeError``/``ValueError``
+message names the offending argument (the kit's rule, e.g. ``"texts: expected a list
+of str, got str"``).
 """
 
 from __future__ import annotations

@@ -23,55 +23,93 @@ The hard part is not what to catch but what to leave alone: "founded in 1998",
 check, :func:`luhn_valid`). Redacting everything that looks like a number
 destroys the text for nothing.
 
-What counts as each kind (the rules of this kit; the tests follow them)
--------------------------------------------------------------------------
+What counts as each kind (the rules of this kit; the tests follow them exactly)
+-------------------------------------------------------------------------------
+Words used below: a *digit* is an ASCII digit ``0``-``9``; a *letter* is a letter
+of any alphabet (``é``, ``ß``, ``ж`` count); a *word character* is a letter, a
+digit (of any script) or ``_`` -- what ``\\w`` matches in Python's ``re``.
+
 ``EMAIL``
-    a local part (letters, digits and ``_ % + -``; dots or apostrophes only
-    *between* such characters: ``j.smith+news``, ``o'brien``), ``@``, then a
-    domain: labels of letters/digits (hyphens inside a label allowed) joined by
-    dots, ending with a top-level domain of at least two letters
-    (``mail.example.co.uk``). A full stop ending the sentence is not part of it.
+    a local part, ``@``, a domain.
+
+    * local part: one or more word characters or ``% + -``, with single dots or
+      apostrophes allowed *between* two of them (``j.smith+news``, ``o'brien``;
+      not ``.j``, ``j..s``);
+    * domain: two or more labels joined by single dots; a label is word characters
+      and hyphens that starts and ends with a letter or digit (not ``_``, not
+      ``-``); the last label (the top-level domain) is two or more letters only
+      (``mail.example.co.uk``; not ``localhost``, not ``example.c0m``);
+    * the address must stand on its own: it is not detected when preceded by a
+      word character or one of ``. % + ' -``, or followed by a word character, a
+      hyphen, or a dot and then a letter or digit (``a@b.com-x`` and ``a@b.com_x``
+      are no addresses). A full stop that ends the sentence is not part of it:
+      ``write to a@b.com.`` finds ``a@b.com``.
 ``PHONE``
-    North American: ``555-201-3344``, ``555.201.3344``, ``555 201 3344``,
-    ``(555) 201-3344``, ``(555)201-3344``, optionally after ``+1`` or ``1-``
-    (``+1 555 201 3344``, ``1-800-555-0199``): three digits, three digits, four
-    digits, each separated by one space, hyphen or dot (the area code may be in
-    parentheses instead). International: ``+`` and a country code, then groups of
-    digits each after one space, hyphen or dot (``+44 20 7946 0958``), or ``+`` and
-    the digits alone (``+15551234567``); 8 to 15 digits in all. Seven-digit local
-    numbers and numbers without any separator or ``+`` are *not* detected (they
-    are indistinguishable from order numbers).
+    *North American*: an optional prefix ``+1`` (then nothing or one space, hyphen
+    or dot) or ``1`` (then exactly one space, hyphen or dot); the area code,
+    either three digits followed by one space, hyphen or dot, or three digits in
+    parentheses followed by nothing or one space; then three digits, one space,
+    hyphen or dot, four digits. Each separator is chosen on its own, so mixed
+    separators count (``555.201-3344``). Examples: ``555-201-3344``,
+    ``555.201.3344``, ``555 201 3344``, ``(555) 201-3344``, ``(555)201-3344``,
+    ``+1 555 201 3344``, ``+1-555-201-3344``, ``+1 (415) 555-0132``,
+    ``1-800-555-0199``. Not a phone: ``(555)-201-3344`` (a hyphen after the
+    parentheses), ``555/201/3344``, seven-digit local numbers ``201-3344``, ten
+    digits without separators ``5552013344``.
+
+    *International*: ``+``, a country code of 1 to 3 digits, then 1 to 6 groups of
+    1 to 8 digits, each group after exactly one space, hyphen or dot
+    (``+44 20 7946 0958``, ``+33 1 99 00 12 34``); or ``+`` and 8 to 15 digits with
+    no separator (``+15551234567``). Either way 8 to 15 digits in all, the
+    country code included. The ``+`` must not follow a word character or
+    another ``+``.
 ``CARD``
     13 to 19 digits in one run (``4111111111111111``), or four groups of four
     (``4111 1111 1111 1111``, ``4111-1111-1111-1111``), or 4-6-5 (American Express,
-    ``3782 822463 10005``), the same separator (one space or one hyphen)
+    ``3782 822463 10005``), the same separator (one space or one hyphen; not a dot)
     throughout -- **and** :func:`luhn_valid` must be true.
 ``IP``
-    an IPv4 address: four numbers from 0 to 255 (no leading zeros, ``0`` itself is
-    fine) joined by dots: ``192.168.0.12``. ``300.1.2.3`` is not one; neither is a
-    network range written ``10.0.0.0/8``, nor ``1.2.3.4.5``.
+    an IPv4 address: four numbers from 0 to 255 joined by single dots:
+    ``192.168.0.12``. No leading zeros (``0`` itself is fine, ``01`` is not):
+    ``300.1.2.3``, ``10.0.0.256`` and ``1.2.3`` are not addresses.
 ``SSN``
-    a US social security number ``AAA-GG-SSSS`` (hyphens, or single spaces:
-    ``123 45 6789``) that could have been issued: the area ``AAA`` is not ``000``,
-    ``666`` or ``900``-``999``; the group ``GG`` is not ``00``; the serial
-    ``SSSS`` is not ``0000``. Nine digits with no separator are not detected.
+    a US social security number ``AAA-GG-SSSS``: 3, 2 and 4 digits separated by
+    two hyphens or two single spaces (the same separator both times:
+    ``123 45 6789`` counts, ``123-45 6789`` does not), that could have been
+    issued: the area ``AAA`` is not ``000``, ``666`` or ``900``-``999``; the group
+    ``GG`` is not ``00``; the serial ``SSSS`` is not ``0000``. Nine digits with no
+    separator are not detected.
 
-Boundaries: a number (PHONE, CARD, SSN) glued to a letter or digit on either
-side, preceded by ``#``, ``.``, ``/`` or ``-``, followed by ``/`` or ``-``, or
-followed/preceded by a space, dot, comma or hyphen *and another digit* (so that
-it is only a piece of a longer number) is part of something else and is not PII:
-``#4111111111111111``, ``v1.2.3.4``, ``114-3941689-8772719``, the groups of
-``DE89 3704 0044 0532 0130 00``. The same for an IP glued to a letter, a digit,
-``.`` or ``-``. If two candidates overlap, the one that starts first wins, and
-of two that start together, the longer.
+Boundaries -- a candidate that is only a piece of something longer is not PII.
+
+* PHONE, CARD, SSN (the whole match, prefix included) are not detected when
+  *followed* by a word character, ``/`` or ``-``, or by one of space, ``.``,
+  ``,``, ``-`` and then a digit; nor -- except the international phones, whose
+  start rule is given above -- when *preceded* by a word character, ``#``,
+  ``.``, ``/`` or ``-``, or by a digit and then one of space, ``.``, ``,``,
+  ``-``. So ``#4111111111111111``, ``114-3941689-8772719``, the groups of
+  ``DE89 3704 0044 0532 0130 00`` and ``555-201-3344-12`` are not PII, while
+  ``Call 555-201-3344.`` and ``(555) 201-3344, or`` are.
+* IP is not detected when *preceded* by a word character, ``.`` or ``-``, nor when
+  *followed* by a word character, ``/``, ``-``, or a ``.`` and then a digit: so
+  ``v1.2.3.4``, ``1.2.3.4.5`` and the network range ``10.0.0.0/8`` are not
+  addresses, while the address ending a sentence (``from 8.8.8.8.``) and one
+  followed by a port (``127.0.0.1:8080``) are.
+
+If two candidates overlap, the one that starts first wins; of two that start
+together, the longer; of two equal spans, the kind that comes first in
+:data:`KINDS`.
+
+Errors: a ``TypeError`` message names the offending argument (the kit's rule),
+e.g. ``"text: expected a str, got bytes"``.
 
 How it is checked: exact placeholders and offsets on many small cases of each
-kind; the Luhn check against the well-known test card numbers (and the same
-numbers with one digit changed); no findings on years, prices, order numbers,
-version strings, dates, invalid card or social security numbers; and precision
-and recall per kind of at least 0.9 on the kit's labelled corpus of sentences
-(``kit/data/pii_corpus.jsonl``; ``python benchmarks/pii_report.py --impl
-exercises --errors`` shows your figures and mistakes).
+kind, the boundary cases above among them; the Luhn check against the
+well-known test card numbers (and the same numbers with one digit changed); no
+findings on years, prices, order numbers, version strings, dates, invalid card
+or social security numbers; and precision and recall per kind of at least 0.9
+on the kit's labelled corpus of sentences (``kit/data/pii_corpus.jsonl``;
+``python -m kit.pii_report --errors`` shows your figures and mistakes).
 """
 
 from __future__ import annotations

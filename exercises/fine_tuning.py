@@ -49,7 +49,9 @@ partly frozen models); the training curve and the trained head against a referen
 of the recipe below; the encoder compared bit for bit before and after (weights *and*
 buffers, e.g. a BatchNorm's running statistics); the held-out accuracy on the kit's
 labelled set with the kit's small encoder, and with the pretrained extra, with the real
-pre-trained encoder.
+pre-trained encoder; and every documented error, whose ``TypeError``/``ValueError``
+message must name the offending argument (the kit's rule, e.g. ``"features: expected
+last dimension 8, got 7"``).
 """
 
 from __future__ import annotations
@@ -87,8 +89,8 @@ class ClassifierHead(nn.Module):
     logits ``(..., n_classes)`` (no softmax: ``cross_entropy`` wants logits).
 
     ``in_features`` must be an int >= 1 and ``n_classes`` an int >= 2 (``ValueError``
-    otherwise); ``forward`` raises ``ValueError`` if the features' last dimension is not
-    ``in_features``. With ``seed=None`` the initial weights come from PyTorch's default
+    otherwise, a ``float`` included); ``forward`` raises ``ValueError`` (naming
+    ``features``) if the features' last dimension is not ``in_features``. With ``seed=None`` the initial weights come from PyTorch's default
     initialisation and the global random generator; with an int ``seed`` build the layer
     inside ``torch.random.fork_rng(devices=[])`` after ``torch.manual_seed(seed)``, so the
     same seed gives the same head and the caller's random state is left alone.

@@ -89,6 +89,9 @@ def find_label_issues(features: np.ndarray, labels: np.ndarray, *, n_folds: int 
         ValueError: ``features`` is not 2-D or holds NaN/inf; ``labels`` is not
             1-D; they have different numbers of rows; ``n_folds < 2``; fewer than
             two classes; a class with fewer than ``n_folds`` examples. Each message
-            names the argument.
+            names the offending argument (the kit's rule, e.g. ``"labels: expected
+            integer class labels, got float64"``; rows that do not match may name
+            either ``features`` or ``labels``, a class too small for the folds
+            either ``labels`` or ``n_folds``).
     """
     raise NotImplementedError("label_quality.find_label_issues: not implemented yet")

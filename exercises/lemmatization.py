@@ -49,7 +49,9 @@ irregular forms, doubled consonants and y -> i (stopped, bigger, studied), the
 same word with different parts of speech and unknown words; and your lemmas
 must agree with the ``lemminflect`` package on at least 90 % of several hundred
 common inflected words. Wrong types raise ``TypeError``, a bad ``pos`` or a
-length mismatch ``ValueError``.
+length mismatch ``ValueError``, each with a message that names the offending
+argument (the kit's rule), e.g. ``"pos: expected one of 'n', 'v', 'a', 'r', got
+'noun'"``.
 """
 
 from __future__ import annotations
@@ -80,8 +82,8 @@ def lemmatize_tokens(tokens: list[str], pos_tags: list[str] | None = None) -> li
 
     Raises ``TypeError`` if ``tokens`` is not a ``list`` of ``str`` or
     ``pos_tags`` is not ``None`` nor a ``list``; ``ValueError`` if
-    ``len(pos_tags) != len(tokens)`` (message naming ``pos_tags``) or a tag is
-    not valid.
+    ``len(pos_tags) != len(tokens)`` (message naming ``pos_tags`` or ``tokens``) or a
+    tag is not valid (naming ``pos_tags``, or ``pos`` as :func:`lemmatize` does).
 
         >>> lemmatize_tokens(["The", "mice", "were", "running"], ["n", "n", "v", "v"])
         ['the', 'mouse', 'be', 'run']

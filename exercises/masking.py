@@ -55,7 +55,8 @@ seeded batch, the selection rate and the 80/10/10 split against binomial bounds
 and against Hugging Face's ``DataCollatorForLanguageModeling``; uniform random
 ids; reproducibility with a ``torch.Generator``; vectorisation; the masks against
 ``torch.ones(L, S).tril()`` and ``scaled_dot_product_attention(is_causal=True)``;
-and every documented error.
+and every documented error, whose message must name the offending argument (the
+kit's rule, e.g. ``"mlm_probability: expected a number in [0, 1], got 1.5"``).
 """
 
 from __future__ import annotations

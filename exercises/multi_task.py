@@ -38,7 +38,10 @@ How it is checked: the tests compare your outputs with ``head(encoder(x))`` on
 models the tests build, check that the heads' parameters belong to the model
 (they are trained, saved by ``state_dict()`` and reached by gradients), compare
 the loss with the weighted sum and check that gradients flow through it, and
-check every documented error. Finally, a small synthetic experiment: task "a"
+check every documented error -- each ``TypeError``/``ValueError`` message must
+name the offending argument (the kit's rule, e.g. ``"heads: expected a dict of
+task name -> nn.Module, got list"``; a bad loss or weight names ``losses`` or
+``weights``). Finally, a small synthetic experiment: task "a"
 (is ``|w.x|`` large?) is hard to learn from its own 100 examples, task "b" (is
 ``w.x`` positive?) is easy, and both depend on the same hidden direction ``w``.
 Trained jointly with :func:`train_multi_task`, your model must classify task
@@ -100,7 +103,8 @@ def multi_task_loss(losses: dict[str, torch.Tensor],
     an empty ``losses`` or a loss that is not 0-d -> ``ValueError``; ``weights``
     not a dict (or ``None``), or a weight that is not an ``int``/``float`` (``bool``
     is not a number here) -> ``TypeError``; a weight for a task that has no loss
-    (often a typo in a task name) -> ``ValueError`` naming that task; a negative,
+    (often a typo in a task name) -> ``ValueError`` (saying which task helps the
+    user; the tests ask only for the argument's name, ``weights``); a negative,
     infinite or NaN weight -> ``ValueError``.
 
         >>> multi_task_loss({"a": torch.tensor(2.0), "b": torch.tensor(3.0)})

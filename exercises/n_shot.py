@@ -42,7 +42,9 @@ How it is checked: exact prompt strings; example indices, parsed labels and pred
 labels against a reference, on small synthetic embeddings designed so that the usual
 slips (dot product instead of cosine, unnormalised prototypes, case-sensitive or
 substring matching, ties the wrong way) give different answers; agreement with
-scikit-learn; every documented error. With the pretrained extra: the zebra example and
+scikit-learn; every documented error, whose ``TypeError``/``ValueError`` message must
+name the offending argument (the kit's rule, e.g. ``"k: expected an int, got float"``;
+for two arguments that do not match, either name will do). With the pretrained extra: the zebra example and
 the rising accuracies.
 """
 

@@ -46,7 +46,9 @@ unseen words); perplexity; ``shift_for_next_token`` on batches; and
 logits (values and gradients, ``ignore_index``, any number of leading batch
 dimensions, large logits). Bad arguments must raise ``TypeError`` (wrong kind of
 object) or ``ValueError`` (wrong value or shape), with a message naming the
-argument.
+offending argument (the kit's rule), e.g. ``"tokens: expected a list of str, got
+str"``; for ``fit`` the argument is ``corpus``. Calling ``probabilities`` before
+``fit`` is a ``ValueError`` with any message (no argument is at fault).
 """
 
 from __future__ import annotations

@@ -51,7 +51,8 @@ def sinusoidal_positional_encoding(max_len: int, d_model: int, base: float = 100
 
     Errors: ``TypeError`` if ``max_len`` or ``d_model`` is not an ``int``
     (``bool`` is not accepted) or ``base`` not a real number; ``ValueError`` if
-    ``max_len < 0``, ``d_model`` is odd or smaller than 2 (message e.g.
-    ``"d_model must be even, got 7"``), or ``base`` is not a positive finite number.
+    ``max_len < 0``, ``d_model`` is odd or smaller than 2, or ``base`` is not a
+    positive finite number. Each message names the offending argument (the kit's
+    rule), e.g. ``"d_model must be even, got 7"``.
     """
     raise NotImplementedError("positional_encoding.sinusoidal_positional_encoding: not implemented yet")

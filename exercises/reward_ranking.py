@@ -46,6 +46,10 @@ How it is checked: exact pairs and errors for rankings; every loss against its p
 formula computed independently (float64), on small and extreme (+-1e4) inputs, with its
 gradients; the reward model's held-out preference accuracy on the kit's synthetic
 expert (>= 0.9) and its training curve against a reference run; best-of-n's ties.
+Every ``TypeError``/``ValueError`` message names the offending argument (the kit's rule,
+e.g. ``"ranking: expected a permutation of 0..2, got [0, 0, 1]"``; for two arguments
+that do not match, such as ``chosen`` and ``rejected`` of different shapes, either
+name will do).
 """
 
 from __future__ import annotations

@@ -38,7 +38,9 @@ Worked example::
 How it is checked: the tests compare your lists exactly, on the course's
 sentences, mixed case, repeated words, punctuation, custom stop lists and every
 word of :data:`ENGLISH_STOP_WORDS`; the input list must be left unchanged.
-Wrong argument types raise ``TypeError`` (see the docstring).
+Wrong argument types raise ``TypeError`` (see the docstring) with a message that
+names the offending argument (the kit's rule), e.g. ``"tokens: expected a list of
+str, got tuple"`` or ``"stop_words: expected an iterable of str, not a single str"``.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def remove_stop_words(tokens: list[str], stop_words: Iterable[str] | None = None
     forms on both sides); duplicates of kept tokens stay; ``tokens`` itself is not
     changed.
 
-    Raises ``TypeError`` if ``tokens`` is not a ``list`` of ``str``, or if
+    Raises ``TypeError`` (naming the argument) if ``tokens`` is not a ``list`` of ``str``, or if
     ``stop_words`` is not ``None`` nor an iterable of ``str`` -- in particular a
     single ``str`` (``stop_words="the"`` would otherwise mean the letters t, h, e).
 

@@ -27,7 +27,8 @@ How it is checked: the tests compare your token lists exactly (type ``list`` of
 ``str``), on the course's sentence and on punctuation, contractions, hyphens,
 digits, Unicode letters and whitespace; and your n-grams on short lists and
 edge cases. Wrong argument types must raise ``TypeError``; a bad ``n``,
-``ValueError``.
+``ValueError``; each message names the offending argument (the kit's rule), e.g.
+``"text: expected a str, got int"``.
 """
 
 from __future__ import annotations

@@ -63,7 +63,9 @@ tests; ``TransformerBlock`` against ``torch.nn.TransformerEncoderLayer``
 tests, and causality (changing a future token changes no earlier logits);
 ``generate`` with small models whose next word is known (greedy, shapes, the
 prompt kept, sampling frequencies and reproducibility with a generator); the
-course example above; and every documented error.
+course example above; and every documented error, whose message must name the
+offending argument (the kit's rule, e.g. ``"prompt_ids: expected an integer
+tensor, got torch.float32"``).
 """
 
 from __future__ import annotations
@@ -136,7 +138,8 @@ class TinyLanguageModel(nn.Module):
         ``embedding(ids) + positions[:L]``, every block in order, ``norm``, ``lm_head``.
 
         Raises ``TypeError`` if ``ids`` is not an integer tensor; ``ValueError`` if
-        it is not 2-D or its length ``L`` is not between 1 and ``max_len``.
+        it is not 2-D or its length ``L`` is not between 1 and ``max_len``. Each
+        message names ``ids`` (a length error may name ``max_len`` instead).
         """
         raise NotImplementedError("transformer.TinyLanguageModel.forward: not implemented yet")
 

@@ -36,7 +36,11 @@ How it is checked: the tests compare your similarities with scikit-learn's
 ``cosine_similarity``, your neighbours and analogies on the toy embeddings and
 on hand-made ties, your co-occurrence counts with a direct count, your PPMI with
 the formula computed cell by cell, and your SVD embeddings with NumPy's SVD (up
-to the sign of each column). Every error in the docstrings is tested.
+to the sign of each column). Every error in the docstrings is tested; a
+``TypeError``/``ValueError`` message must name the offending argument (the kit's
+rule), e.g. ``"dim: expected 1 .. 4, got 0"`` or ``"a: contains a zero vector"``.
+Where two arguments are at fault (``a`` and ``b`` of different lengths), either
+name will do.
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ def cosine_similarity(a, b) -> float | np.ndarray:
     Raises ``TypeError`` if an argument cannot be converted to a float array
     (e.g. strings); ``ValueError`` if the shapes are not one of these two cases
     (one 1-D and one 2-D is an error too), if the lengths ``d`` differ, or if a
-    vector or any row is all zeros (message mentioning "zero").
+    vector or any row is all zeros (naming ``a`` or ``b``, whichever holds it).
 
         >>> cosine_similarity([1.0, 0.0], [1.0, 1.0])
         0.7071067811865475
@@ -88,7 +92,8 @@ def most_similar(word: str, embeddings: dict[str, np.ndarray], k: int = 5) -> li
     similarities are ordered alphabetically (sort by ``(-similarity, word)``).
     Fewer than ``k`` other words: all of them. Similarities are Python floats.
 
-    Raises ``KeyError`` if ``word`` is not in ``embeddings``; ``TypeError`` if
+    Raises ``KeyError`` naming the missing word (``embeddings[word]`` does) if ``word``
+    is not in ``embeddings``; ``TypeError`` if
     ``embeddings`` is not a ``dict`` or ``k`` is not an ``int``; ``ValueError``
     if ``k < 1``, if the vectors are not all 1-D of the same length, or if a
     vector is all zeros.
@@ -105,7 +110,8 @@ def analogy(a: str, b: str, c: str, embeddings: dict[str, np.ndarray]) -> str:
     ``a``, ``b`` and ``c`` themselves are excluded from the answer; ties are
     broken alphabetically.
 
-    Raises ``KeyError`` if ``a``, ``b`` or ``c`` is not in ``embeddings``;
+    Raises ``KeyError`` naming the missing word if ``a``, ``b`` or ``c`` is not in
+    ``embeddings``;
     ``ValueError`` if no other word is left to answer with, or if ``b - a + c``
     (or any vector) is all zeros.
 

@@ -162,14 +162,33 @@ def test_fully_masked_rows_are_zero_never_nan(impl):
     out, w = impl.scaled_dot_product_attention(q, k, v, mask)
     expect_tensor(out, "output", shape=(2, 3, 5, 7))
     expect_tensor(w, "weights", shape=(2, 3, 5, 6))
-    hint = ("a query with no allowed key: softmax of a row of -inf is 0/0 = NaN, and a large negative "
-            "number instead of -inf gives uniform weights; give such rows zero weights")
-    assert not bool(torch.isnan(out).any() or torch.isnan(w).any()), \
-        "output or weights contain NaN for a fully masked query row\n  hint: " + hint
-    expect_close(w[0, :, 2], torch.zeros(3, 6), "weights of a fully masked row", hint=hint)
-    expect_close(out[1, :, 4], torch.zeros(3, 7), "output of a fully masked row", hint=hint)
+    assert not bool(torch.isnan(out).any() or torch.isnan(w).any()), (
+        "output or weights contain NaN for a fully masked query row\n  hint: a query with no allowed "
+        "key: softmax of a row of -inf is 0/0 = NaN; give such rows zero weights")
+    expect_close(w[0, :, 2], torch.zeros(3, 6), "weights of a fully masked row",
+                 hint=_masked_row_hint(w[0, :, 2]))
+    expect_close(out[1, :, 4], torch.zeros(3, 7), "output of a fully masked row",
+                 hint=_masked_row_hint(w[1, :, 4]))
     ref_out, _ = _reference(q, k, v, mask)
     expect_close(out, ref_out, "output with some fully masked rows")
+
+
+def _masked_row_hint(weights: torch.Tensor) -> str:
+    """What the weights of a fully masked row show: uniform (a finite fill), or something else."""
+    if bool(torch.allclose(weights, torch.full_like(weights, 1.0 / weights.shape[-1]), atol=1e-6)):
+        return ("the fully masked row got uniform weights 1/S: a large negative number instead of -inf "
+                "leaves every key equally likely; give such rows zero weights")
+    return "a query with no allowed key must get zero weights, so its output row is 0"
+
+
+def _gradient_hint(grad: torch.Tensor) -> str:
+    """Tell a NaN gradient apart from a finite but wrong one."""
+    if bool(torch.isnan(grad).any()):
+        return ("NaN in the gradient: do not let a NaN be formed even if you overwrite it later, or "
+                "overwrite it with masked_fill/torch.where (not multiplication)")
+    return ("the gradient is finite but wrong: a fully masked row has zero weights, so it passes no "
+            "gradient to q, k or v (uniform weights from a large negative fill would); check the "
+            "masked rows first, then the scale and the softmax axis")
 
 
 @pytest.mark.points(1)
@@ -183,8 +202,7 @@ def test_gradients_are_finite_with_fully_masked_rows(impl):
     for name, g, ref in zip("qkv", grads, refs):
         assert g is not None, f"no gradient reached {name}: keep the computation differentiable"
         expect_close(g, ref.grad, f"gradient of sum(output) w.r.t. {name} (a row fully masked)",
-                     hint="NaN in the gradient: do not let a NaN be formed even if you overwrite it "
-                          "later, or overwrite it with masked_fill/torch.where (not multiplication)")
+                     hint=_gradient_hint(g))
 
 
 @pytest.mark.points(1)
@@ -240,33 +258,33 @@ def _q(*shape, dtype=torch.float32):
 
 
 ERROR_CASES = [
-    ("mask and is_causal", ValueError, "mask|causal",
+    ("mask and is_causal", ValueError, ("mask", "is_causal"),
      lambda: ((_q(4, 8), _q(4, 8), _q(4, 8), torch.ones(4, 4, dtype=torch.bool)), {"is_causal": True})),
-    ("q is 1-D", ValueError, r"\bq\b|dimension|shape", lambda: ((_q(8), _q(4, 8), _q(4, 8)), {})),
-    ("q and k feature sizes differ", ValueError, r"\b(q|k|E)\b|feature|shape",
+    ("q is 1-D", ValueError, "q", lambda: ((_q(8), _q(4, 8), _q(4, 8)), {})),
+    ("q and k feature sizes differ", ValueError, ("q", "k"),
      lambda: ((_q(4, 8), _q(4, 6), _q(4, 8)), {})),
-    ("k and v lengths differ", ValueError, r"\b(k|v|S)\b|length|shape",
+    ("k and v lengths differ", ValueError, ("k", "v"),
      lambda: ((_q(4, 8), _q(5, 8), _q(6, 8)), {})),
-    ("leading dimensions differ", ValueError, "leading|batch|shape|dimension",
+    ("leading dimensions differ", ValueError, ("q", "k", "v"),
      lambda: ((_q(2, 4, 8), _q(3, 4, 8), _q(3, 4, 8)), {})),
     ("mask does not broadcast", ValueError, "mask",
      lambda: ((_q(2, 4, 8), _q(2, 5, 8), _q(2, 5, 8), torch.ones(4, 4, dtype=torch.bool)), {})),
-    ("float mask", TypeError, "mask|bool",
+    ("float mask", TypeError, "mask",
      lambda: ((_q(4, 8), _q(4, 8), _q(4, 8), torch.zeros(4, 4)), {})),
-    ("integer q", TypeError, r"\bq\b|float|dtype",
+    ("integer q", TypeError, "q",
      lambda: ((torch.ones(4, 8, dtype=torch.long), _q(4, 8), _q(4, 8)), {})),
-    ("q is a list", TypeError, r"\bq\b|tensor",
+    ("q is a list", TypeError, "q",
      lambda: (([[1.0, 2.0]], _q(1, 2), _q(1, 2)), {})),
-    ("dtypes differ", TypeError, "dtype",
+    ("dtypes differ", TypeError, ("q", "k", "v"),
      lambda: ((_q(4, 8), _q(4, 8, dtype=torch.float64), _q(4, 8)), {})),
 ]
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("label,exc,match,make", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
-def test_sdpa_errors(impl, label, exc, match, make):
+@pytest.mark.parametrize("label,exc,arg,make", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
+def test_sdpa_errors(impl, label, exc, arg, make):
     args, kwargs = make()
-    with expect_raises(exc, f"scaled_dot_product_attention [{label}]", match=match):
+    with expect_raises(exc, f"scaled_dot_product_attention [{label}]", arg=arg):
         impl.scaled_dot_product_attention(*args, **kwargs)
 
 
@@ -302,20 +320,20 @@ def test_split_and_merge_are_inverse(impl):
 
 
 HEAD_ERRORS = [
-    ("D not divisible by n_heads", ValueError, "divisible|n_heads",
+    ("D not divisible by n_heads", ValueError, ("x", "n_heads"),
      lambda impl: impl.split_heads(_q(2, 5, 10), 3)),
-    ("x is 2-D", ValueError, r"\bx\b|shape|dimension", lambda impl: impl.split_heads(_q(5, 12), 3)),
+    ("x is 2-D", ValueError, "x", lambda impl: impl.split_heads(_q(5, 12), 3)),
     ("n_heads is 0", ValueError, "n_heads", lambda impl: impl.split_heads(_q(2, 5, 12), 0)),
     ("n_heads is a float", TypeError, "n_heads", lambda impl: impl.split_heads(_q(2, 5, 12), 3.0)),
-    ("merge_heads of a 3-D tensor", ValueError, r"\bx\b|shape|dimension",
+    ("merge_heads of a 3-D tensor", ValueError, "x",
      lambda impl: impl.merge_heads(_q(2, 5, 12))),
 ]
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("label,exc,match,call", HEAD_ERRORS, ids=[c[0] for c in HEAD_ERRORS])
-def test_head_errors(impl, label, exc, match, call):
-    with expect_raises(exc, label, match=match):
+@pytest.mark.parametrize("label,exc,arg,call", HEAD_ERRORS, ids=[c[0] for c in HEAD_ERRORS])
+def test_head_errors(impl, label, exc, arg, call):
+    with expect_raises(exc, label, arg=arg):
         call(impl)
 
 
@@ -447,28 +465,28 @@ def test_mha_gradients_reach_every_projection(impl):
 
 
 MHA_ERRORS = [
-    ("d_model not divisible by n_heads", ValueError, "divisible|d_model|n_heads",
+    ("d_model not divisible by n_heads", ValueError, ("d_model", "n_heads"),
      lambda impl: impl.MultiHeadAttention(10, 4)),
     ("n_heads is 0", ValueError, "n_heads", lambda impl: impl.MultiHeadAttention(8, 0)),
     ("d_model is a float", TypeError, "d_model", lambda impl: impl.MultiHeadAttention(8.0, 2)),
-    ("query's last dimension is not d_model", ValueError, "query|d_model|shape",
+    ("query's last dimension is not d_model", ValueError, "query",
      lambda impl: impl.MultiHeadAttention(8, 2)(_q(2, 3, 6))),
-    ("query is 2-D", ValueError, "query|shape|dimension",
+    ("query is 2-D", ValueError, "query",
      lambda impl: impl.MultiHeadAttention(8, 2)(_q(3, 8))),
-    ("key and query batch sizes differ", ValueError, "batch|key|shape",
+    ("key and query batch sizes differ", ValueError, ("key", "query"),
      lambda impl: impl.MultiHeadAttention(8, 2)(_q(2, 3, 8), _q(3, 3, 8))),
-    ("key and value lengths differ", ValueError, "length|key|value|shape",
+    ("key and value lengths differ", ValueError, ("key", "value"),
      lambda impl: impl.MultiHeadAttention(8, 2)(_q(2, 3, 8), _q(2, 4, 8), _q(2, 5, 8))),
-    ("mask and is_causal", ValueError, "mask|causal",
+    ("mask and is_causal", ValueError, ("mask", "is_causal"),
      lambda impl: impl.MultiHeadAttention(8, 2)(_q(2, 3, 8), mask=torch.ones(3, 3, dtype=torch.bool),
                                                 is_causal=True)),
 ]
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("label,exc,match,call", MHA_ERRORS, ids=[c[0] for c in MHA_ERRORS])
-def test_mha_errors(impl, label, exc, match, call):
-    with expect_raises(exc, f"MultiHeadAttention [{label}]", match=match):
+@pytest.mark.parametrize("label,exc,arg,call", MHA_ERRORS, ids=[c[0] for c in MHA_ERRORS])
+def test_mha_errors(impl, label, exc, arg, call):
+    with expect_raises(exc, f"MultiHeadAttention [{label}]", arg=arg):
         call(impl)
 
 

@@ -156,19 +156,19 @@ def test_quantize_leaves_w_alone(impl):
 BAD_QUANTIZE = [
     ("list", lambda: ([[1.0, 2.0]], 0), TypeError, "w"),
     ("int-tensor", lambda: (torch.ones(2, 3, dtype=torch.int64), 0), TypeError, "w"),
-    ("0-d", lambda: (torch.tensor(1.0), 0), ValueError, "w|dim"),
+    ("0-d", lambda: (torch.tensor(1.0), 0), ValueError, "w"),
     ("dim-too-large", lambda: (torch.ones(2, 3), 2), ValueError, "dim"),
     ("dim-too-small", lambda: (torch.ones(2, 3), -3), ValueError, "dim"),
     ("dim-float", lambda: (torch.ones(2, 3), 0.0), TypeError, "dim"),
-    ("nan", lambda: (torch.tensor([[1.0, float("nan")]]), 0), ValueError, "w|finite|nan"),
+    ("nan", lambda: (torch.tensor([[1.0, float("nan")]]), 0), ValueError, "w"),
 ]
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,match", BAD_QUANTIZE, ids=[b[0] for b in BAD_QUANTIZE])
-def test_quantize_bad_input(impl, name, make, exc, match):
+@pytest.mark.parametrize("name,make,exc,arg", BAD_QUANTIZE, ids=[b[0] for b in BAD_QUANTIZE])
+def test_quantize_bad_input(impl, name, make, exc, arg):
     w, dim = make()
-    with expect_raises(exc, f"quantize_int8 [{name}]", match=match):
+    with expect_raises(exc, f"quantize_int8 [{name}]", arg=arg):
         impl.quantize_int8(w, dim)
 
 
@@ -199,10 +199,10 @@ BAD_DEQUANTIZE = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,match", BAD_DEQUANTIZE, ids=[b[0] for b in BAD_DEQUANTIZE])
-def test_dequantize_bad_input(impl, name, make, exc, match):
+@pytest.mark.parametrize("name,make,exc,arg", BAD_DEQUANTIZE, ids=[b[0] for b in BAD_DEQUANTIZE])
+def test_dequantize_bad_input(impl, name, make, exc, arg):
     q, scale, dim = make()
-    with expect_raises(exc, f"dequantize [{name}]", match=match):
+    with expect_raises(exc, f"dequantize [{name}]", arg=arg):
         impl.dequantize(q, scale, dim)
 
 
@@ -284,10 +284,10 @@ BAD_PRUNE = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,match", BAD_PRUNE, ids=[b[0] for b in BAD_PRUNE])
-def test_prune_bad_input(impl, name, make, exc, match):
+@pytest.mark.parametrize("name,make,exc,arg", BAD_PRUNE, ids=[b[0] for b in BAD_PRUNE])
+def test_prune_bad_input(impl, name, make, exc, arg):
     w, sparsity = make()
-    with expect_raises(exc, f"magnitude_prune [{name}]", match=match):
+    with expect_raises(exc, f"magnitude_prune [{name}]", arg=arg):
         impl.magnitude_prune(w, sparsity)
 
 
@@ -330,17 +330,17 @@ def test_size_counts_a_shared_weight_once(impl):
 
 BAD_SIZE = [
     ("model-dict", lambda: ({"w": torch.ones(3)}, 32), TypeError, "model"),
-    ("bits-float", lambda: (nn.Linear(2, 2), 8.0), TypeError, "bits"),
-    ("bits-bool", lambda: (nn.Linear(2, 2), True), TypeError, "bits"),
-    ("bits-zero", lambda: (nn.Linear(2, 2), 0), ValueError, "bits"),
+    ("bits-float", lambda: (nn.Linear(2, 2), 8.0), TypeError, "bits_per_param"),
+    ("bits-bool", lambda: (nn.Linear(2, 2), True), TypeError, "bits_per_param"),
+    ("bits-zero", lambda: (nn.Linear(2, 2), 0), ValueError, "bits_per_param"),
 ]
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,match", BAD_SIZE, ids=[b[0] for b in BAD_SIZE])
-def test_size_bad_input(impl, name, make, exc, match):
+@pytest.mark.parametrize("name,make,exc,arg", BAD_SIZE, ids=[b[0] for b in BAD_SIZE])
+def test_size_bad_input(impl, name, make, exc, arg):
     model, bits = make()
-    with expect_raises(exc, f"model_size_bytes [{name}]", match=match):
+    with expect_raises(exc, f"model_size_bytes [{name}]", arg=arg):
         impl.model_size_bytes(model, bits)
 
 
@@ -430,12 +430,12 @@ def test_distillation_gradient(impl):
 
 
 BAD_DISTILL = [
-    ("student-list", lambda: ([[1.0, 2.0]], torch.zeros(1, 2), 2.0), TypeError, "student"),
+    ("student-list", lambda: ([[1.0, 2.0]], torch.zeros(1, 2), 2.0), TypeError, "student_logits"),
     ("teacher-int", lambda: (torch.zeros(1, 2), torch.zeros(1, 2, dtype=torch.long), 2.0), TypeError,
-     "teacher"),
+     "teacher_logits"),
     ("temperature-str", lambda: (torch.zeros(1, 2), torch.zeros(1, 2), "2"), TypeError, "temperature"),
-    ("shapes", lambda: (torch.zeros(2, 3), torch.zeros(2, 4), 2.0), ValueError, "shape"),
-    ("0-d", lambda: (torch.tensor(1.0), torch.tensor(1.0), 2.0), ValueError, "logits|0-d|axis"),
+    ("shapes", lambda: (torch.zeros(2, 3), torch.zeros(2, 4), 2.0), ValueError, ("student_logits", "teacher_logits")),
+    ("0-d", lambda: (torch.tensor(1.0), torch.tensor(1.0), 2.0), ValueError, ("student_logits", "teacher_logits")),
     ("temperature-negative", lambda: (torch.zeros(1, 2), torch.zeros(1, 2), -1.0), ValueError,
      "temperature"),
     ("temperature-inf", lambda: (torch.zeros(1, 2), torch.zeros(1, 2), math.inf), ValueError,
@@ -444,10 +444,10 @@ BAD_DISTILL = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,match", BAD_DISTILL, ids=[b[0] for b in BAD_DISTILL])
-def test_distillation_bad_input(impl, name, make, exc, match):
+@pytest.mark.parametrize("name,make,exc,arg", BAD_DISTILL, ids=[b[0] for b in BAD_DISTILL])
+def test_distillation_bad_input(impl, name, make, exc, arg):
     student, teacher, temperature = make()
-    with expect_raises(exc, f"distillation_loss [{name}]", match=match):
+    with expect_raises(exc, f"distillation_loss [{name}]", arg=arg):
         impl.distillation_loss(student, teacher, temperature)
 
 

@@ -52,7 +52,13 @@ POSITIVE = [
      "a top-level domain can be longer than 3 letters"),
     ("Ask o'brien@example.ie now", [("EMAIL", "o'brien@example.ie")], "email: apostrophe",
      "an apostrophe between letters belongs to the local part"),
+    ("Schreib an josé.garcía@exämple.de.", [("EMAIL", "josé.garcía@exämple.de")],
+     "email: letters of any alphabet", "letters of any alphabet are letters (\\w, not [A-Za-z])"),
     ("Phone (555) 201-3344 now", [("PHONE", "(555) 201-3344")], "phone: (555) 201-3344", None),
+    ("Call +1-555-201-3344 or +1.555.201.3344", [("PHONE", "+1-555-201-3344"), ("PHONE", "+1.555.201.3344")],
+     "phone: a separator after +1", "after +1 comes nothing or one space, hyphen or dot"),
+    ("Mixed 555.201-3344 works", [("PHONE", "555.201-3344")], "phone: mixed separators",
+     "each separator is chosen on its own"),
     ("Phone (555)201-3344 now", [("PHONE", "(555)201-3344")], "phone: (555)201-3344", None),
     ("It came from 555.867.5309 at night", [("PHONE", "555.867.5309")], "phone: dots", None),
     ("Try 555 123 4567 or 212-555-0178.", [("PHONE", "555 123 4567"), ("PHONE", "212-555-0178")],
@@ -122,6 +128,11 @@ NEGATIVE = [
     ("Temperature +12.5, population 8,336,817, ratio 1:1000.", "other numbers", None),
     ("IBAN DE89 3704 0044 0532 0130 00 is a bank account.", "IBAN groups",
      "four groups of four inside a longer run of groups are not a card"),
+    ("Not phones: (555)-201-3344, 555/201/3344 and 555-201-3344-12.", "phone-like, other separators",
+     "after (555) comes nothing or one space; / is no separator; a longer run of groups is not a phone"),
+    ("Not addresses: a@b.com-x, a@b.com_x and a@example.c0m.", "e-mail glued to more",
+     "an address followed by '-', a word character, or a dot and a letter/digit is part of something else"),
+    ("Not an SSN: 123-45 6789.", "SSN with two different separators", "both separators must be the same"),
     ("Follow @handle or write to user@localhost.", "not e-mail addresses",
      "an e-mail address needs a domain with a top-level part (example.com)"),
 ]
@@ -217,7 +228,7 @@ def test_corpus_precision_and_recall(corpus_scores, kind):
     assert row["recall"] >= THRESHOLD, (
         f"{kind}: recall {row['recall']:.2f} on the kit's PII corpus ({row['tp']} of {row['gold']} found "
         f"exactly) is below {THRESHOLD}: some written forms of {kind} are missed, or their offsets are off "
-        "(python benchmarks/pii_report.py --impl <your folder> --errors lists them)")
+        "(python -m kit.pii_report --errors lists them)")
     assert row["precision"] >= THRESHOLD, (
         f"{kind}: precision {row['precision']:.2f} on the kit's PII corpus ({row['tp']} of "
         f"{row['predicted']} findings right) is below {THRESHOLD}: too many things that are not {kind} "

@@ -317,7 +317,7 @@ def test_mask_tokens_is_vectorised(impl):
 @pytest.mark.parametrize("p", [-0.1, 1.5, float("nan")], ids=["negative", "above-one", "nan"])
 def test_mask_tokens_probability_out_of_range(impl, p):
     ids, special = make_batch((2, 8))
-    with expect_raises(ValueError, f"mask_tokens(..., mlm_probability={p})", match="mlm_probability"):
+    with expect_raises(ValueError, f"mask_tokens(..., mlm_probability={p})", arg="mlm_probability"):
         impl.mask_tokens(ids, mask_token_id=4, vocab_size=1000, special_tokens_mask=special,
                          mlm_probability=p)
 

@@ -127,7 +127,7 @@ def test_unknown_task_is_a_key_error_naming_the_known_tasks(impl, bad):
 def test_task_must_be_a_string(impl):
     encoder, heads = _model_parts()
     model = impl.MultiTaskModel(encoder, heads)
-    with expect_raises(TypeError, "model(x, 0)", match="task"):
+    with expect_raises(TypeError, "model(x, 0)", arg="task"):
         model(_x(2, 6), 0)
 
 
@@ -148,7 +148,7 @@ def test_constructor_type_errors(impl, case):
 
 @pytest.mark.points(1)
 def test_no_heads_is_a_value_error(impl):
-    with expect_raises(ValueError, "MultiTaskModel(encoder, {})", match="heads"):
+    with expect_raises(ValueError, "MultiTaskModel(encoder, {})", arg="heads"):
         impl.MultiTaskModel(nn.Linear(3, 3), {})
 
 
@@ -198,15 +198,11 @@ def test_the_loss_keeps_the_graph(impl):
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("weights,match", [
-    ({"c": 1.0}, "c"),
-    ({"a": 1.0, "sentimnet": 0.5}, "sentimnet"),
-], ids=["extra task", "typo"])
-def test_weight_for_a_task_without_a_loss(impl, weights, match):
+@pytest.mark.parametrize("weights", [{"c": 1.0}, {"a": 1.0, "sentimnet": 0.5}], ids=["extra task", "typo"])
+def test_weight_for_a_task_without_a_loss(impl, weights):
     losses = {"a": torch.tensor(1.0), "b": torch.tensor(2.0)}
-    with expect_raises(ValueError, f"multi_task_loss(losses of a, b; weights {weights})", match=match,
-                       hint="a weight for a task with no loss is almost always a typo: refuse it, "
-                            "naming the task"):
+    with expect_raises(ValueError, f"multi_task_loss(losses of a, b; weights {weights})", arg="weights",
+                       hint="a weight for a task with no loss is almost always a typo: refuse it"):
         impl.multi_task_loss(losses, weights)
 
 
@@ -220,7 +216,7 @@ def test_bad_weight_values(impl, case):
 
 @pytest.mark.points(1)
 def test_empty_losses(impl):
-    with expect_raises(ValueError, "multi_task_loss({})", match="loss"):
+    with expect_raises(ValueError, "multi_task_loss({})", arg="losses"):
         impl.multi_task_loss({})
 
 
@@ -240,7 +236,7 @@ def test_loss_type_errors(impl, case):
 
 @pytest.mark.points(1)
 def test_non_scalar_loss(impl):
-    with expect_raises(ValueError, "multi_task_loss({'a': tensor of shape (3,)})", match="a",
+    with expect_raises(ValueError, "multi_task_loss({'a': tensor of shape (3,)})", arg="losses",
                        hint="reduce each task's loss to a scalar (e.g. .mean()) first"):
         impl.multi_task_loss({"a": torch.ones(3)})
 

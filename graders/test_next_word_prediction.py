@@ -247,7 +247,8 @@ def test_fit_returns_self_and_refits_from_scratch(impl):
 @pytest.mark.points(1)
 def test_unfitted_model_raises(impl):
     model = impl.NGramLanguageModel(2)
-    with expect_raises(ValueError, "probabilities(...) before fit", match="fit"):
+    with expect_raises(ValueError, "probabilities(...) before fit",
+                       hint="remember whether fit was called (e.g. counts start as None)"):
         model.probabilities(["a"])
 
 
@@ -255,7 +256,7 @@ def test_unfitted_model_raises(impl):
 @pytest.mark.parametrize("n,exc", [(0, ValueError), (-1, ValueError), (2.0, TypeError), (True, TypeError)],
                          ids=["zero", "negative", "float", "bool"])
 def test_bad_n(impl, n, exc):
-    with expect_raises(exc, f"NGramLanguageModel({n!r})", match="n"):
+    with expect_raises(exc, f"NGramLanguageModel({n!r})", arg="n"):
         impl.NGramLanguageModel(n)
 
 

@@ -23,6 +23,48 @@ HINT = ("PE[p, 2i] = sin(p / base^(2i / d_model)) and PE[p, 2i+1] = cos(same ang
         "columns, cosines in the odd ones, interleaved; i counts PAIRS of columns")
 
 
+def _variant(max_len: int, d_model: int, base: float, mistake: str) -> torch.Tensor:
+    """The table a known mistake gives (float64), to name the mistake a wrong table shows."""
+    p = torch.arange(max_len, dtype=torch.float64)[:, None]
+    two_i = torch.arange(0, d_model, 2, dtype=torch.float64)
+    angle = p * base ** (-two_i / d_model)
+    table = torch.empty(max_len, d_model, dtype=torch.float64)
+    if mistake == "swapped":
+        table[:, 0::2], table[:, 1::2] = torch.cos(angle), torch.sin(angle)
+    elif mistake == "halves":
+        table[:, :d_model // 2], table[:, d_model // 2:] = torch.sin(angle), torch.cos(angle)
+    elif mistake == "column exponent":
+        table[:, 0::2], table[:, 1::2] = torch.sin(angle), torch.cos(p * base ** (-(two_i + 1) / d_model))
+    elif mistake == "base ignored":
+        return _variant(max_len, d_model, 10000.0, "none")
+    else:
+        table[:, 0::2], table[:, 1::2] = torch.sin(angle), torch.cos(angle)
+    return table
+
+
+DIAGNOSES = {
+    "swapped": "sines and cosines are swapped: sin goes in the even columns (0, 2, ...), cos in the odd ones",
+    "halves": "sines and cosines must be interleaved (sin, cos, sin, cos, ...), not all sines in the first "
+              "half of the columns and all cosines in the second",
+    "column exponent": "columns 2i and 2i+1 share one angle p / base^(2i / d_model): i counts pairs of "
+                       "columns, so the cosine column does not get an exponent of its own",
+    "base ignored": "use the base argument instead of the constant 10000",
+}
+
+
+def hint_for(table, max_len: int, d_model: int, base: float = 10000.0) -> str:
+    """Name the mistake the table actually shows (looked up among the known ones), else the formula."""
+    if not isinstance(table, torch.Tensor) or tuple(table.shape) != (max_len, d_model):
+        return HINT
+    got = table.detach().to(torch.float64)
+    for mistake, text in DIAGNOSES.items():
+        if mistake == "base ignored" and float(base) == 10000.0:
+            continue
+        if bool(torch.allclose(got, _variant(max_len, d_model, float(base), mistake), atol=1e-4, rtol=0)):
+            return text
+    return HINT
+
+
 @pytest.mark.points(1)
 @pytest.mark.parametrize("max_len,d_model", [(1, 2), (10, 6), (50, 16), (128, 64)])
 def test_matches_the_paper(impl, max_len, d_model):
@@ -30,7 +72,7 @@ def test_matches_the_paper(impl, max_len, d_model):
     expect_tensor(pe, f"sinusoidal_positional_encoding({max_len}, {d_model})", shape=(max_len, d_model),
                   dtype=torch.float32, device="cpu", hint="return a float32 tensor of shape (max_len, d_model)")
     expect_close(pe, paper_formula(max_len, d_model).float(),
-                 f"sinusoidal_positional_encoding({max_len}, {d_model})", hint=HINT)
+                 f"sinusoidal_positional_encoding({max_len}, {d_model})", hint=hint_for(pe, max_len, d_model))
 
 
 @pytest.mark.points(1)
@@ -49,14 +91,14 @@ def test_base_argument(impl, base):
     pe = impl.sinusoidal_positional_encoding(20, 10, base=base)
     expect_tensor(pe, f"sinusoidal_positional_encoding(20, 10, base={base})", shape=(20, 10), dtype=torch.float32)
     expect_close(pe, paper_formula(20, 10, float(base)).float(),
-                 f"sinusoidal_positional_encoding(20, 10, base={base})",
-                 hint="use the base argument instead of the constant 10000")
+                 f"sinusoidal_positional_encoding(20, 10, base={base})", hint=hint_for(pe, 20, 10, base))
 
 
 @pytest.mark.points(1)
 def test_base_is_positional_too(impl):
     pe = impl.sinusoidal_positional_encoding(6, 4, 50.0)
-    expect_close(pe, paper_formula(6, 4, 50.0).float(), "sinusoidal_positional_encoding(6, 4, 50.0)", hint=HINT)
+    expect_close(pe, paper_formula(6, 4, 50.0).float(), "sinusoidal_positional_encoding(6, 4, 50.0)",
+                 hint=hint_for(pe, 6, 4, 50.0))
 
 
 @pytest.mark.points(1)
@@ -89,5 +131,5 @@ def test_errors(impl, args, kwargs, exc):
 
 @pytest.mark.points(1)
 def test_odd_d_model_message_names_it(impl):
-    with expect_raises(ValueError, "sinusoidal_positional_encoding(4, 7)", match="d_model"):
+    with expect_raises(ValueError, "sinusoidal_positional_encoding(4, 7)", arg="d_model"):
         impl.sinusoidal_positional_encoding(4, 7)

@@ -58,18 +58,18 @@ def test_cosine_course_vectors(impl):
     expect_close(got, expected, "cosine_similarity([cat, mouse], [tiger, grass])")
 
 
-ZERO_CASES = [
-    ([0.0, 0.0, 0.0], [1.0, 2.0, 3.0], "a is zero"),
-    ([1.0, 2.0, 3.0], [0.0, 0.0, 0.0], "b is zero"),
-    (np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[1.0, 1.0]]), "a row of a is zero"),
-    (np.array([[1.0, 2.0]]), np.array([[1.0, 1.0], [0.0, 0.0]]), "a row of b is zero"),
+ZERO_CASES = [  # (a, b, label, the argument the message names)
+    ([0.0, 0.0, 0.0], [1.0, 2.0, 3.0], "a is zero", "a"),
+    ([1.0, 2.0, 3.0], [0.0, 0.0, 0.0], "b is zero", "b"),
+    (np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[1.0, 1.0]]), "a row of a is zero", "a"),
+    (np.array([[1.0, 2.0]]), np.array([[1.0, 1.0], [0.0, 0.0]]), "a row of b is zero", "b"),
 ]
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("a,b,label", ZERO_CASES, ids=[z[2] for z in ZERO_CASES])
-def test_cosine_zero_vector_is_a_value_error(impl, a, b, label):
-    with expect_raises(ValueError, f"cosine_similarity [{label}]", match="zero",
+@pytest.mark.parametrize("a,b,label,arg", ZERO_CASES, ids=[z[2] for z in ZERO_CASES])
+def test_cosine_zero_vector_is_a_value_error(impl, a, b, label, arg):
+    with expect_raises(ValueError, f"cosine_similarity [{label}]", arg=arg,
                        hint="a zero vector has no direction: check the norms before dividing"):
         impl.cosine_similarity(a, b)
 
@@ -221,7 +221,7 @@ def test_analogy_nothing_left_is_a_value_error(impl):
 def test_analogy_zero_target_is_a_value_error(impl):
     embeddings = {"a": np.array([1.0, 1.0]), "b": np.array([0.0, 1.0]), "c": np.array([1.0, 0.0]),
                   "d": np.array([1.0, 2.0])}
-    with expect_raises(ValueError, "analogy where b - a + c is the zero vector", match="zero"):
+    with expect_raises(ValueError, "analogy where b - a + c is the zero vector", arg=("a", "b", "c")):
         impl.analogy("a", "b", "c", embeddings)
 
 
@@ -407,7 +407,7 @@ BAD_SVD = [
 @pytest.mark.points(1)
 @pytest.mark.parametrize("dim,exc,label", BAD_SVD, ids=[b[2] for b in BAD_SVD])
 def test_svd_bad_dim(impl, dim, exc, label):
-    with expect_raises(exc, f"svd_embeddings((6, 4) matrix, {dim!r}) [{label}]", match="dim"):
+    with expect_raises(exc, f"svd_embeddings((6, 4) matrix, {dim!r}) [{label}]", arg="dim"):
         impl.svd_embeddings(np.ones((6, 4)), dim)
 
 

@@ -271,13 +271,35 @@ def _index(idx: Any) -> str:
 # --------------------------------------------------------------------------- errors
 
 
+#: The kit's one rule for error messages (the student README states it too).
+ERROR_MESSAGE_RULE = ("every TypeError/ValueError your code raises names the offending argument "
+                      "in its message, e.g. 'tokens: expected a list of str, got tuple'")
+
+
+def names_argument(message: str, arg: str | tuple[str, ...]) -> bool:
+    """Whether ``message`` names ``arg`` (or one of several): a case-insensitive substring test.
+
+    This is the whole of the rule's check: the wording around the name is free, and
+    an underscore may be written as a space (``student logits`` names ``student_logits``).
+    """
+    names = (arg,) if isinstance(arg, str) else tuple(arg)
+    text = message.lower()
+    return any(name.lower() in text or name.lower().replace("_", " ") in text for name in names)
+
+
 @contextlib.contextmanager
-def expect_raises(exc_type: type[BaseException] | tuple, what: str, *, match: str | None = None,
+def expect_raises(exc_type: type[BaseException] | tuple, what: str, *,
+                  arg: str | tuple[str, ...] | None = None, match: str | None = None,
                   hint: str | None = None) -> Iterator[None]:
     """The block must raise ``exc_type`` (a ``NotImplementedError`` passes straight through).
 
-    ``match`` is a regular expression the message must contain (e.g. the argument
-    name), so that students write errors that say what was wrong.
+    ``arg`` applies the kit's error-message rule (:data:`ERROR_MESSAGE_RULE`): the
+    message must name the offending argument -- nothing else about its wording is
+    checked. Where the problem lies between arguments (``d_model`` not divisible by
+    ``n_heads``), pass a tuple: naming any one of them is enough. ``match`` (a regular
+    expression) is for what a docstring promises beyond the rule, e.g. a ``KeyError``
+    that lists the known names; never use it on ``TypeError``/``ValueError``.
+    ``hint`` is shown when the block raises the wrong exception or none.
     """
     __tracebackhide__ = True
     try:
@@ -285,6 +307,11 @@ def expect_raises(exc_type: type[BaseException] | tuple, what: str, *, match: st
     except NotImplementedError:
         raise
     except exc_type as exc:  # noqa: PERF203
+        if arg is not None and not names_argument(str(exc), arg):
+            names = arg if isinstance(arg, str) else " or ".join(arg)
+            _fail(what, f"raised {type(exc).__name__} as it should, but its message {str(exc)!r} "
+                  f"does not name the argument {names!r}",
+                  f"the kit's rule: {ERROR_MESSAGE_RULE} (any wording, as long as the name is in it)")
         if match is not None and not re.search(match, str(exc), flags=re.IGNORECASE):
             _fail(what, f"raised {type(exc).__name__} as it should, but its message {str(exc)!r} "
                   f"does not mention {match!r}",

@@ -99,7 +99,7 @@ def distillation_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor
         raise ValueError(f"student_logits {tuple(student_logits.shape)} and teacher_logits "
                          f"{tuple(teacher_logits.shape)} must have the same shape")
     if student_logits.ndim == 0:
-        raise ValueError("the logits must have a vocabulary axis, got 0-d tensors")
+        raise ValueError("student_logits and teacher_logits must have a vocabulary axis, got 0-d tensors")
     log_p_student = F.log_softmax(student_logits / temperature, dim=-1)
     log_p_teacher = F.log_softmax(teacher_logits.detach() / temperature, dim=-1)
     kl_per_position = (log_p_teacher.exp() * (log_p_teacher - log_p_student)).sum(dim=-1)

@@ -46,7 +46,7 @@ def _check_ids(ids, max_len: int) -> None:
     if ids.dim() != 2:
         raise ValueError(f"ids must have shape (B, L), got shape {tuple(ids.shape)}")
     if not 1 <= ids.shape[1] <= max_len:
-        raise ValueError(f"sequence length must be between 1 and max_len={max_len}, got {ids.shape[1]}")
+        raise ValueError(f"ids: sequence length must be between 1 and max_len={max_len}, got {ids.shape[1]}")
 
 
 class TinyLanguageModel(nn.Module):

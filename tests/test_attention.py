@@ -101,11 +101,11 @@ def test_multi_head_attention_matches_pytorch(impl):
 def test_mask_and_is_causal_together_is_a_value_error(impl):
     q = _randn(4, 8)
     with expect_raises(ValueError, "scaled_dot_product_attention(mask=..., is_causal=True)",
-                       match="mask|causal"):
+                       arg=("mask", "is_causal")):
         impl.scaled_dot_product_attention(q, q, q, torch.ones(4, 4, dtype=torch.bool), is_causal=True)
 
 
 @pytest.mark.points(1)
 def test_d_model_not_divisible_by_heads_is_a_value_error(impl):
-    with expect_raises(ValueError, "MultiHeadAttention(10, 3)", match="d_model|n_heads|divisible"):
+    with expect_raises(ValueError, "MultiHeadAttention(10, 3)", arg=("d_model", "n_heads")):
         impl.MultiHeadAttention(10, 3)

@@ -42,5 +42,5 @@ def test_case_is_kept(impl):
 
 @pytest.mark.points(1)
 def test_repeated_vocabulary_word_is_a_value_error(impl):
-    with expect_raises(ValueError, "bag_of_words(docs, vocabulary=['cat', 'cat'])", match="vocabulary"):
+    with expect_raises(ValueError, "bag_of_words(docs, vocabulary=['cat', 'cat'])", arg="vocabulary"):
         impl.bag_of_words(COURSE_DOCS, vocabulary=["cat", "cat"])

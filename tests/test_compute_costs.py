@@ -43,5 +43,5 @@ def test_570_gb_is_about_1_3_million_books(impl):
 
 @pytest.mark.points(1)
 def test_non_positive_is_a_value_error(impl):
-    with expect_raises(ValueError, "training_flops(0, 300e9)", match="n_params"):
+    with expect_raises(ValueError, "training_flops(0, 300e9)", arg="n_params"):
         impl.training_flops(0, 300e9)

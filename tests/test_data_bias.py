@@ -49,5 +49,6 @@ def test_augmenting_a_skewed_corpus_balances_it(impl):
 
 @pytest.mark.points(1)
 def test_a_single_string_is_a_type_error(impl):
-    with expect_raises(TypeError, "gendered_counts('He said.')", hint="texts is a list of strings"):
+    with expect_raises(TypeError, "gendered_counts('He said.')", arg="texts",
+                       hint="texts is a list of strings"):
         impl.gendered_counts("He said.")

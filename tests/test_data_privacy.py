@@ -56,6 +56,16 @@ def test_ip_and_ssn(impl):
 
 
 @pytest.mark.points(1)
+def test_boundaries_as_documented(impl):
+    text = "Seen at 8.8.8.8. Range 10.0.0.0/8. Call +1-555-201-3344, not (555)-201-3344."
+    redacted, _ = impl.redact_pii(text)
+    expect_equal(redacted, "Seen at <IP>. Range 10.0.0.0/8. Call <PHONE>, not (555)-201-3344.",
+                 f"redact_pii({text!r})[0]",
+                 hint="a full stop ending the sentence is not part of an IP; '/8' makes a network range; "
+                      "after +1 one separator may follow; after (555) only nothing or one space")
+
+
+@pytest.mark.points(1)
 def test_non_string_is_a_type_error(impl):
-    with expect_raises(TypeError, "redact_pii(None)"):
+    with expect_raises(TypeError, "redact_pii(None)", arg="text"):
         impl.redact_pii(None)

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from kit.checks import expect_equal, expect_tensor
+from kit.checks import expect_equal, expect_raises, expect_tensor
 from kit.datasets import LABEL_NAMES, labelled_sentences
 from kit.encoders import small_encoder
 from kit.remote import is_instance
@@ -67,3 +67,11 @@ def test_fine_tuned_head_beats_zero_shot(impl):
     assert head_acc > zero_acc + 0.2, (
         f"held-out accuracy: fine-tuned head {head_acc:.2f} vs zero-shot {zero_acc:.2f}; the head "
         "should win clearly")
+
+
+@pytest.mark.points(1)
+def test_error_message_names_the_argument(impl):
+    head = impl.ClassifierHead(4, 3, seed=0)
+    with expect_raises(ValueError, "ClassifierHead(4, 3)(features of width 5)", arg="features",
+                       hint="check features.shape[-1] against in_features before the linear layer"):
+        head(torch.zeros(2, 5))

@@ -49,5 +49,5 @@ def test_indices_are_sorted_int64(impl):
 @pytest.mark.points(1)
 def test_n_folds_below_two_is_a_value_error(impl):
     features, labels, _ = flipped_news(n_per_class=20)
-    with expect_raises(ValueError, "find_label_issues(..., n_folds=1)", match="n_folds"):
+    with expect_raises(ValueError, "find_label_issues(..., n_folds=1)", arg="n_folds"):
         impl.find_label_issues(features, labels, n_folds=1)

@@ -46,5 +46,5 @@ def test_lemmatize_tokens(impl):
 
 @pytest.mark.points(1)
 def test_bad_pos_is_a_value_error(impl):
-    with expect_raises(ValueError, "lemmatize('cats', pos='noun')", match="pos"):
+    with expect_raises(ValueError, "lemmatize('cats', pos='noun')", arg="pos"):
         impl.lemmatize("cats", pos="noun")

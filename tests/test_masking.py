@@ -38,7 +38,7 @@ def test_mask_tokens_labels_and_special_positions(impl):
 
 @pytest.mark.points(1)
 def test_mask_tokens_rejects_a_bad_probability(impl):
-    with expect_raises(ValueError, "mask_tokens(..., mlm_probability=1.5)", match="mlm_probability"):
+    with expect_raises(ValueError, "mask_tokens(..., mlm_probability=1.5)", arg="mlm_probability"):
         impl.mask_tokens(torch.tensor([[5, 6, 7]]), mask_token_id=4, vocab_size=10, mlm_probability=1.5)
 
 

@@ -88,3 +88,10 @@ def test_zebra_is_a_striped_horse(impl):
     got = impl.zero_shot_classify(embed(["zebra"]), embed(ANIMALS))
     expect_equal(got.tolist(), [0], "zero_shot_classify(embed(['zebra']), embed(descriptions))",
                  hint="with the real encoder, 'zebra' is closest to 'a striped horse'")
+
+
+@pytest.mark.points(1)
+def test_error_message_names_the_argument(impl):
+    with expect_raises(TypeError, "parse_label(' positive', 'positive')", arg="labels",
+                       hint="labels is a list/tuple of str: a single str is a TypeError"):
+        impl.parse_label(" positive", "positive")

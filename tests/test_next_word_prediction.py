@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 import kit
-from kit.checks import expect_close, expect_equal, expect_tensor
+from kit.checks import expect_close, expect_equal, expect_raises, expect_tensor
 
 FOX = "The quick brown fox jumps over the lazy dog".split()
 PIZZA = Path(kit.__file__).resolve().parent / "data" / "next_word_pizza.txt"
@@ -59,3 +59,10 @@ def test_next_token_loss_is_shifted_cross_entropy(impl):
     expected = F.cross_entropy(logits[:, :-1].reshape(-1, 7), ids[:, 1:].reshape(-1))
     expect_close(impl.next_token_loss(logits, ids), expected, "next_token_loss",
                  hint="position t predicts the token at t + 1")
+
+
+@pytest.mark.points(1)
+def test_error_message_names_the_argument(impl):
+    with expect_raises(TypeError, "next_word_pairs('The quick brown')", arg="tokens",
+                       hint="tokens is a list of words: split a sentence first"):
+        impl.next_word_pairs("The quick brown")

@@ -26,5 +26,5 @@ def test_small_table(impl):
 
 @pytest.mark.points(1)
 def test_odd_d_model(impl):
-    with expect_raises(ValueError, "sinusoidal_positional_encoding(5, 7)", match="d_model"):
+    with expect_raises(ValueError, "sinusoidal_positional_encoding(5, 7)", arg="d_model"):
         impl.sinusoidal_positional_encoding(5, 7)

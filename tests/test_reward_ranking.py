@@ -25,7 +25,7 @@ def test_ranking_to_pairs_worked_example(impl):
 
 @pytest.mark.points(1)
 def test_ranking_with_a_tie_is_a_value_error(impl):
-    with expect_raises(ValueError, "ranking_to_pairs(..., [0, 0, 1])", match="ranking"):
+    with expect_raises(ValueError, "ranking_to_pairs(..., [0, 0, 1])", arg="ranking"):
         impl.ranking_to_pairs(["A", "B", "C"], [0, 0, 1])
 
 

@@ -48,5 +48,5 @@ def test_the_pinned_list(impl):
 
 @pytest.mark.points(1)
 def test_a_single_string_is_a_type_error(impl):
-    with expect_raises(TypeError, "remove_stop_words(tokens, stop_words='the')", match="stop_words"):
+    with expect_raises(TypeError, "remove_stop_words(tokens, stop_words='the')", arg="stop_words"):
         impl.remove_stop_words(["the", "cat"], stop_words="the")
