@@ -1,0 +1,100 @@
+"""The house's shape, checked: no import cycles in ``kit/``; the trusted engine imports
+nothing from a submission; the boundary is one package."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from kit.loader import REPO_ROOT
+
+KIT = REPO_ROOT / "kit"
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(REPO_ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every kit module ``path`` imports, at module level or inside functions."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "kit"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if module.split(".")[0] != "kit":
+                continue
+            found.add(module)
+            for alias in node.names:   # "from . import codec" imports a module
+                found.add(f"{module}.{alias.name}")
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in KIT.rglob("*.py")}
+    return {name: {m for m in _imports(path) if m in modules and m != name}
+            for name, path in modules.items()}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if state.get(nxt) is None:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def _package_edges(graph):
+    # a package importing its own submodules is not a cycle of concern
+    return {n: {m for m in deps if not m.startswith(n + ".")} for n, deps in graph.items()}
+
+
+def test_no_import_cycles_in_kit():
+    cycle = _cycle(_package_edges(_graph()))
+    assert cycle is None, "import cycle in kit/: " + " -> ".join(cycle)
+
+
+def test_the_boundary_is_one_package():
+    """Everything that crosses between a test and the implementation is defined in
+    kit/boundary; no other kit module encodes wire messages or runs operations."""
+    graph = _graph()
+    for name, deps in graph.items():
+        if name.startswith("kit.boundary"):
+            continue
+        assert "kit.boundary.wire" not in deps, f"{name} frames messages itself"
+        assert "kit.boundary.worker" not in deps, f"{name} runs the worker loop"
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
