@@ -24,6 +24,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from kit import layout
 from kit.loader import REPO_ROOT
 
 WORKER_USER = "kitworker"
@@ -94,21 +95,18 @@ else
 fi
 """
 
-INCLUDE = ["kit", "graders", "pyproject.toml", "conftest.py", "README.md"]
-EXCLUDE_PARTS = {"__pycache__", "mutants", "selftests", ".pytest_cache"}
-
-
 def bundle_files() -> list[Path]:
+    """The repository files a grading bundle holds (``kit.layout``: ``bundle`` areas)."""
     files: list[Path] = []
-    for entry in INCLUDE:
-        path = REPO_ROOT / entry
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            for f in sorted(path.rglob("*")):
-                rel = f.relative_to(REPO_ROOT)
-                if f.is_file() and not (set(rel.parts) & EXCLUDE_PARTS) and f.suffix != ".pyc":
-                    files.append(f)
+    for area in layout.AREAS:
+        path = REPO_ROOT / area.path
+        if not area.bundle:
+            continue
+        candidates = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
+        for f in candidates:
+            rel = f.relative_to(REPO_ROOT)
+            if f.is_file() and not f.is_symlink() and layout.in_bundle(rel):
+                files.append(f)
     return files
 
 

@@ -41,17 +41,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit import layout
 from kit.exercises import BY_NAME, CHAPTERS, EXERCISES
 from kit.loader import REPO_ROOT
 
 from .grade import GradingError
 
-SHIPPED_DIRS = ("exercises", "tests", "kit")
-SHIPPED_FILES = ("conftest.py", "tox.ini", "LICENSE", "LICENSE.txt", "LICENSE.md")
-SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".mypy_cache", ".ruff_cache",
-             ".hypothesis", ".tox", ".venv", "build", "dist"}
-SKIP_SUFFIXES = (".pyc", ".pyo", ".swp", ".orig", ".rej", "~")
-SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 MARKER = ".kit-release"
 STUDENT_README = Path("docs") / "STUDENT_README.md"
 
@@ -533,22 +528,26 @@ def check_tree(root: Path, repo_root: Path = REPO_ROOT) -> list[Leak]:
 
 
 def _skipped(path: Path) -> bool:
-    return (path.name in SKIP_NAMES or path.name.endswith(SKIP_SUFFIXES)
-            or any(part in SKIP_DIRS for part in path.parts))
+    return layout.is_litter(path)
 
 
 def shipped_files(repo_root: Path = REPO_ROOT) -> list[Path]:
-    """The repository files that go to students, relative to ``repo_root``."""
+    """The repository files that go to students (``kit.layout``), relative to ``repo_root``."""
     files: list[Path] = []
-    for folder in SHIPPED_DIRS:
-        base = repo_root / folder
+    for area in layout.AREAS:
+        if not area.students:
+            continue
+        base = repo_root / area.path
+        if base.is_file():
+            files.append(Path(area.path))
+            continue
         if not base.is_dir():
-            raise ReleaseError(f"the repository has no {folder}/ folder ({base})")
+            raise ReleaseError(f"the repository has no {area.path}/ folder ({base})")
         for path in sorted(base.rglob("*")):
             rel = path.relative_to(repo_root)
-            if path.is_file() and not path.is_symlink() and not _skipped(rel):
+            if path.is_file() and not path.is_symlink() and layout.for_students(rel):
                 files.append(rel)
-    for name in SHIPPED_FILES:
+    for name in ("LICENSE", "LICENSE.txt", "LICENSE.md"):
         if (repo_root / name).is_file():
             files.append(Path(name))
     if not (repo_root / "conftest.py").is_file():
@@ -607,7 +606,7 @@ def _check_out_dir(out_dir: Path, repo_root: Path) -> Path:
     repo = repo_root.resolve()
     if out_dir == repo or repo.is_relative_to(out_dir):
         raise ReleaseError(f"{out_dir}: the student copy cannot replace or contain the repository")
-    for folder in (*SHIPPED_DIRS, "solutions", "graders"):
+    for folder in [a.path for a in layout.AREAS if "/" not in a.path and (repo / a.path).is_dir()]:
         if out_dir.is_relative_to(repo / folder):
             raise ReleaseError(f"{out_dir}: do not put the student copy inside {folder}/")
     if out_dir.exists():

@@ -61,6 +61,7 @@ from typing import Any, Sequence
 from kit.boundary import codec, wire
 from kit.boundary.handles import Remote
 from kit.boundary.session import Session, callable_name, rebuild_exception
+from kit import layout
 from kit.loader import REPO_ROOT, ImplementationError, ImplSpec
 
 from . import config
@@ -254,9 +255,7 @@ def bwrap_prefix(spec: ImplSpec, tmp: str) -> list[str]:
 
 
 def namespaces_prefix(spec: ImplSpec, tmp: str, hidden: Sequence[str]) -> list[str]:
-    hide = [str(REPO_ROOT / "graders"), str(REPO_ROOT / ".git"), str(REPO_ROOT / "docs"), *hidden]
-    if spec.directory != REPO_ROOT / "solutions":
-        hide.append(str(REPO_ROOT / "solutions"))
+    hide = [str(REPO_ROOT / path) for path in layout.hidden_from_worker()] + list(hidden)
     script = "\n".join([
         "set -e",
         "mount --make-rprivate /",

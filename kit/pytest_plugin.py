@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from . import checks
+from . import checks, layout
 from .exercises import BY_NAME, EXERCISES, exercise_of_test_file
 from .loader import ImplementationError, ImplSpec, default_spec_from_env, resolve
 from .boundary.session import LocalSession, Session
@@ -229,13 +229,8 @@ def load_impl(request: pytest.FixtureRequest, kit_impl_spec: ImplSpec):
 @pytest.fixture(autouse=True)
 def _kit_reveal(request: pytest.FixtureRequest):
     """Public tests may show expected values in failures; hidden graders never do."""
-    with checks.revealing(not is_hidden_test(Path(str(request.path)))):
+    with checks.revealing(not layout.is_hidden_test(Path(str(request.path)))):
         yield
-
-
-def is_hidden_test(path: Path) -> bool:
-    """A hidden grader: a test file under a ``graders`` folder."""
-    return "graders" in path.parts
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_lock_down_hides_the_graders_from_the_worker_user(bundle):
             return lambda: open(os.path.join(root, *parts), "w").write("x")
 
         uid, gid = user.pw_uid, user.pw_gid
-        for allowed in (read("source", "kit", "worker.py"), read("source", "kit", "__init__.py"),
+        for allowed in (read("source", "kit", "boundary", "worker.py"), read("source", "kit", "__init__.py"),
                         read("submission", "tokenization.py"),
                         lambda: os.listdir(os.path.join(root, "source", "kit"))):
             assert _as_user(uid, gid, allowed) == "ok"
@@ -118,7 +118,7 @@ def test_lock_down_hides_the_graders_from_the_worker_user(bundle):
                        read("source", "run_autograder"),
                        lambda: os.listdir(os.path.join(root, "source", "graders")),
                        lambda: os.listdir(os.path.join(root, "results")),
-                       write("source", "kit", "worker.py"), write("source", "PWNED"),
+                       write("source", "kit", "boundary", "worker.py"), write("source", "PWNED"),
                        write("results", "results.json")):
             assert _as_user(uid, gid, denied) == "PermissionError"
     finally:

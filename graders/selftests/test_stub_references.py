@@ -1,7 +1,7 @@
 """What a stub or a test tells students to run or read must ship in the student copy.
 
 ``python -m graders release`` ships ``exercises/``, ``tests/``, ``kit/`` and a few
-files (``graders.release.SHIPPED_DIRS``/``SHIPPED_FILES``). Every command
+files (``kit.layout``: the areas marked for students). Every command
 (``python -m X``, ``python path.py``) and every ``kit/...`` path named in a stub, a
 public test or a hidden test's messages must exist there; the instructor-only folders
 (``benchmarks/``, ``docs/``, ``graders/``, ``solutions/``) must not be named at all.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.release import SHIPPED_DIRS, SHIPPED_FILES
+from kit import layout
 from kit.loader import REPO_ROOT
 
 STUDENT_TEXT = sorted([*REPO_ROOT.glob("exercises/*.py"), *REPO_ROOT.glob("tests/test_*.py"),
@@ -28,7 +28,8 @@ INSTALLED_MODULES = {"pytest", "pip", "venv"}
 def _ships(relative: str) -> bool:
     path = REPO_ROOT / relative
     top = relative.split("/", 1)[0]
-    return path.exists() and (top in SHIPPED_DIRS or relative in SHIPPED_FILES)
+    del top
+    return path.exists() and layout.for_students(relative)
 
 
 def _problems(path: Path) -> list[str]:
