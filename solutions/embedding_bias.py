@@ -103,16 +103,22 @@ def weat_p_value(X, Y, A, B, embed, permutations: int = 10_000, seed: int = 0) -
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed: expected an int, got {type(seed).__name__}")
     s, nx = _associations(X, Y, A, B, embed)
-    n = len(s)
-    observed = s[:nx].sum()                          # splits rank by the sum over X as by the statistic
-    tolerance = 1e-9                                 # equal statistics summed in another order still count
+    n, total = len(s), s.sum()
+
+    def statistic(sum_x):                            # S(Xi, Yi) = sum over Xi - sum over Yi
+        return sum_x - (total - sum_x)
+
+    observed = statistic(s[:nx].sum())
     splits = math.comb(n, nx)
     if splits <= permutations:                       # exact: every split once, the observed one included
         sums = np.array([s[list(chosen)].sum() for chosen in combinations(range(n), nx)])
-        return float(np.sum(sums >= observed - tolerance) / splits)
-    rng = np.random.default_rng(seed)
-    sums = np.array([s[rng.permutation(n)[:nx]].sum() for _ in range(permutations)])
-    return float((np.sum(sums >= observed - tolerance) + 1) / (permutations + 1))
+    else:
+        rng = np.random.default_rng(seed)
+        sums = np.array([s[rng.permutation(n)[:nx]].sum() for _ in range(permutations)])
+    at_least = int(np.sum(statistic(sums) >= observed - 1e-9))   # equal statistics summed in another order count
+    if splits <= permutations:
+        return at_least / splits
+    return (at_least + 1) / (permutations + 1)
 
 
 # --------------------------------------------------------------------------- direction and neutralising
