@@ -118,7 +118,8 @@ def kmeans_leakage(points, labels, seed):
 
 def wefe_weat(X, Y, A, B, embed):
     """WEFE's WEAT on float64 vectors: (effect size, WEAT statistic)."""
-    pytest.importorskip("wefe", reason="WEFE is a grader-side peer: pip install -e '.[graders]' (see README)")
+    pytest.importorskip("wefe", reason="needs WEFE, a grader-side peer: pip install --no-deps 'wefe>=1.0.1' && "
+                        "pip install gensim pandas semantic-version (see the README's extras)")
     import warnings
 
     from gensim.models import KeyedVectors
