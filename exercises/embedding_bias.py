@@ -95,8 +95,8 @@ How it is checked: the effect size against WEFE's WEAT (the Word Embedding Fairn
 Evaluation framework) on the same word sets (within 1e-9) and against the formula on
 hand-made vectors with ties; the p-value against every split enumerated, against SciPy's
 ``permutation_test``, and, for the random version, against the exact p-value within a
-binomial bound; the direction against scikit-learn's PCA (up to nothing: the sign is
-fixed); neutralised vectors for orthogonality and unit length; the leakage against
+binomial bound; the direction against scikit-learn's PCA of the pairs centred on their
+means (sign included); neutralised vectors for orthogonality and unit length; the leakage against
 scikit-learn's ``KMeans``; the MiniLM figures above within stated tolerances (tests marked
 ``pretrained``); every error in the docstrings.
 """
