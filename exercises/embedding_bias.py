@@ -79,7 +79,11 @@ al.'s Figure 1; ``A`` = :data:`FEMALE_TERMS`, ``B`` = :data:`MALE_TERMS`; ``g`` 
 * cluster leakage of the 20 occupations (label 1 for ``X``, 0 for ``Y``) about **0.8**
   (the mean of seeds 0 to 4; single runs give 0.7 to 0.9, as k-means has several
   near-equal splits of these words), both before *and* after neutralising; chance would
-  be about 0.59. Neutralising did not change which occupations cluster together.
+  be about 0.59. Neutralising left the clusters much as they were.
+
+The hidden tests hold you to these figures within: +-0.05 for the two effect sizes; at most
+5/10001 for the first p-value; for the second, a 6-sigma binomial bound around the exact
+p-value (0.159, from all 184,756 splits) and 0.10 to 0.21; +-0.1 for the mean leakage.
 
 The rules of this kit
 ---------------------
@@ -93,11 +97,11 @@ The rules of this kit
 
 How it is checked: the effect size against WEFE's WEAT (the Word Embedding Fairness
 Evaluation framework) on the same word sets (within 1e-9) and against the formula on
-hand-made vectors with ties; the p-value against every split enumerated, against SciPy's
-``permutation_test``, and, for the random version, against the exact p-value within a
-binomial bound; the direction against scikit-learn's PCA of the pairs centred on their
-means (sign included); neutralised vectors for orthogonality and unit length; the leakage against
-scikit-learn's ``KMeans``; the MiniLM figures above within stated tolerances (tests marked
+vectors of very different lengths; the p-value against every split enumerated (ties
+included), against SciPy's ``permutation_test``, and, for the random version, against the
+exact p-value within a binomial bound; the direction against scikit-learn's PCA of the pairs centred on their
+means (sign included); neutralised vectors for orthogonality and unit length; the leakage
+against scikit-learn's ``KMeans`` on well-separated groups; the MiniLM figures above within stated tolerances (tests marked
 ``pretrained``); every error in the docstrings.
 """
 
