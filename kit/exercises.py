@@ -37,6 +37,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("reward_ranking", 3, "RLHF: learning from an expert's ranking"),
     Exercise("data_privacy", 4, "Personally identifiable information"),
     Exercise("data_bias", 4, "Bias in data"),
+    Exercise("embedding_bias", 4, "Bias in embeddings, found and removed without labels"),
     Exercise("label_quality", 4, "Finding wrong labels"),
     Exercise("compute_costs", 4, "Data volume, compute, energy"),
     Exercise("compression", 4, "Efficiency: making models smaller"),
