@@ -86,17 +86,17 @@ def test_gradient_x_input_matches_captum(impl, name, make, L, D, dtype):
 
 @pytest.mark.points(1)
 def test_gradient_x_input_by_hand(impl):
-    # logit 1 = 2 x[0, 1] - x[2, 0] + 0.5 x[1, 2] x[2, 2]; gradient x input per token:
-    # token 0: 2 * x01; token 1: 0.5 x22 * x12; token 2: -x20 + 0.5 x12 * x22.
-    class Model(nn.Module):
-        def forward(self, x):
-            out = 2 * x[0, 1] - x[2, 0] + 0.5 * x[1, 2] * x[2, 2]
-            return torch.stack([x.sum(), out])
-
-    x = torch.tensor([[1.0, 2.0, 0.0], [0.0, 1.0, 3.0], [4.0, 0.0, -2.0]], dtype=torch.float64)
-    expected = torch.tensor([2 * 2.0, 0.5 * 3.0 * -2.0, -4.0 + 0.5 * 3.0 * -2.0], dtype=torch.float64)
-    expect_close(impl.gradient_x_input(Model(), x, 1), expected, "gradient_x_input(hand model)",
-                 hint="dF/dx[i, d] * x[i, d], summed over d for each token i")
+    # logits = tanh(W flat(x)): dF/dx[i, d] = (1 - F**2) W[t, i*D + d], so token i's gradient x
+    # input is (1 - F**2) times its share of the pre-activation z_t.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(3)
+        model = nn.Sequential(nn.Flatten(0), nn.Linear(3 * 4, 2, bias=False), nn.Tanh()).double()
+    x = randn(3, 4, seed=4)
+    weight = model[1].weight.detach()[1].view(3, 4)
+    share = (weight * x).sum(-1)
+    expected = (1 - torch.tanh(share.sum()) ** 2) * share
+    expect_close(impl.gradient_x_input(model, x, 1), expected, "gradient_x_input(tanh of a linear map)",
+                 **F64, hint="dF/dx[i, d] * x[i, d], summed over d for each token i")
 
 
 # --------------------------------------------------------------------------- integrated gradients
@@ -502,11 +502,6 @@ def _x(shape=(3, 6)):
     return torch.ones(shape)
 
 
-class TwoDimensionalLogits(nn.Module):
-    def forward(self, x):
-        return x[:, :2]
-
-
 BAD_COMMON = [
     ("model-function", lambda: (lambda e: e.sum(0), _x(), 0), TypeError, "model"),
     ("embeddings-list", lambda: (_model(), [[1.0] * 6] * 3, 0), TypeError, "embeddings"),
@@ -521,7 +516,7 @@ BAD_COMMON = [
     ("target-bool", lambda: (_model(), _x(), True), TypeError, "target"),
     ("target-negative", lambda: (_model(), _x(), -1), ValueError, "target"),
     ("target-too-large", lambda: (_model(), _x(), 3), ValueError, "target"),
-    ("model-2d-logits", lambda: (TwoDimensionalLogits(), _x(), 0), ValueError, "model"),
+    ("model-2d-logits", lambda: (nn.Identity(), _x(), 0), ValueError, "model"),
 ]
 FUNCTIONS = ["gradient_x_input", "integrated_gradients", "occlusion"]
 
