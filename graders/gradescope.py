@@ -34,7 +34,7 @@ PY=$(command -v python3.12 || command -v python3.11 || command -v python3)
 # The CPU build of PyTorch (the graders need no GPU), then the kit.
 /autograder/venv/bin/python -m pip install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \\
   || /autograder/venv/bin/python -m pip install -q torch==2.13.0
-/autograder/venv/bin/python -m pip install -q -e "/autograder/source[pretrained,kernels]"
+/autograder/venv/bin/python -m pip install -q -e "/autograder/source[pretrained,kernels,graders]"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
