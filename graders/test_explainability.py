@@ -460,18 +460,19 @@ SENTENCES = [("the food was terrible", "negative", "terrible"),
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("method", ["gradient_x_input", "integrated_gradients", "occlusion"])
-@pytest.mark.parametrize("text,label,word", SENTENCES, ids=[s[0].replace(" ", "-") for s in SENTENCES])
+@pytest.mark.parametrize("text,label,word", SENTENCES, ids=[f"sentence{i}" for i in range(len(SENTENCES))])
 def test_sentiment_explanations(impl, text, label, word, method):
     model = sentiment.sentiment_classifier()
     words = sentiment.tokens(text)
     attributions = getattr(impl, method)(model, model.embed(words), sentiment.LABELS.index(label))
-    expect_tensor(attributions, f"{method}({text!r})", shape=(len(words),), dtype=torch.float32)
+    expect_tensor(attributions, f"{method}(a {len(words)}-word sentence)", shape=(len(words),),
+                  dtype=torch.float32)
     top = impl.top_tokens(attributions, words, 1)
     expect_str_list(top, "top_tokens(...)")
     assert top == [word], (
-        f"the {method} explanation of {text!r} ({label}) does not put the sentiment word "
-        "first -- check the sign (a token that raises the target logit scores high) and "
-        "which logit you differentiate")
+        f"the {method} explanation of a {label} sentence of the kit's classifier does not put its "
+        "sentiment word first -- check the sign (a token that raises the target logit scores "
+        "high) and which logit you differentiate")
 
 
 # --------------------------------------------------------------------------- no captum in the answer
