@@ -61,7 +61,7 @@ a faithful method gives. ``kit.sentiment.reinitialized(model, seed)`` makes the 
 copy for you.
 
 **The model you explain.** ``kit.sentiment`` (given) trains a small sentiment classifier
-on the kit's 90 labelled sentences in about a second: ``tokens(text)`` splits a sentence,
+on the kit's 90 labelled sentences in about half a second: ``tokens(text)`` splits a sentence,
 ``model.embed(words)`` gives the ``(L, D)`` embeddings, ``model(embeddings)`` the logits
 of ``kit.sentiment.LABELS = ("positive", "negative", "neutral")``.
 
@@ -69,8 +69,10 @@ Rules for every function: the model is called on one ``(L, D)`` input at a time 
 may accept nothing else -- loop over the integration points); run it in eval mode
 (``model.eval()``: no dropout) and put every submodule back in the mode it was in;
 compute gradients with respect to the input only (``torch.autograd.grad(logit, x)``, not
-``.backward()``, which would leave ``.grad`` on the model's weights) and never change the
-model's weights, its ``requires_grad`` flags or the arguments. Attributions are
+``.backward()``, which would leave ``.grad`` on the model's weights) -- whatever the
+weights' ``requires_grad`` flags, and also when the caller is inside ``torch.no_grad()``
+(``torch.enable_grad()``) -- and never change the model's weights, its ``requires_grad``
+flags or the arguments. Attributions are
 ``(L,)`` tensors in the embeddings' dtype, on their device.
 
 **Do not import captum** (or any other attribution library): this exercise is to build
