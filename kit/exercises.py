@@ -41,6 +41,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("label_quality", 4, "Finding wrong labels"),
     Exercise("compute_costs", 4, "Data volume, compute, energy"),
     Exercise("compression", 4, "Efficiency: making models smaller"),
+    Exercise("explainability", 4, "Transparency: explaining a model's decision"),
 )
 
 BY_NAME: dict[str, Exercise] = {e.name: e for e in EXERCISES}

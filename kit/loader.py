@@ -133,3 +133,42 @@ def import_exercise(spec: ImplSpec, exercise: str) -> types.ModuleType:
 def default_spec_from_env() -> str | None:
     value = os.environ.get("KIT_IMPL")
     return value if value else None
+
+
+def references_to(package: str, *functions) -> list[str]:
+    """Where ``functions`` and the rest of their modules refer to ``package`` (e.g. ``"captum"``).
+
+    Looks at each function's module globals (an imported module, or a class or function
+    imported from it) and at the code of every function defined there (names and string
+    constants, so an ``import`` inside a function body is found too). Returns plain
+    strings, one per finding; empty when there is none. Tests run it where the
+    implementation lives (``run_kit(impl, "kit.loader:references_to", "captum", impl.fn)``)
+    to check that an exercise was not answered by calling the library it is compared with.
+    """
+    import inspect
+
+    def mentions(name) -> bool:
+        return isinstance(name, str) and (name == package or name.startswith(package + "."))
+
+    def code_mentions(code: types.CodeType) -> bool:
+        if any(mentions(n) for n in code.co_names):
+            return True
+        return any(mentions(c) or (isinstance(c, types.CodeType) and code_mentions(c))
+                   for c in code.co_consts)
+
+    found: list[str] = []
+    scanned: set[int] = set()
+    for function in functions:
+        function = inspect.unwrap(function)
+        namespace = getattr(function, "__globals__", None)
+        if namespace is None or id(namespace) in scanned:
+            continue
+        scanned.add(id(namespace))
+        for name, value in list(namespace.items()):
+            origin = value.__name__ if isinstance(value, types.ModuleType) \
+                else getattr(value, "__module__", None)
+            if mentions(origin):
+                found.append(f"{name} (from {origin})")
+            elif isinstance(value, types.FunctionType) and code_mentions(value.__code__):
+                found.append(f"{name}() uses {package}")
+    return found
