@@ -109,9 +109,14 @@ def main(argv: list[str] | None = None) -> int:
             if not args.grading_dir.is_dir():
                 print(f"GRADING_DIR: no such folder: {args.grading_dir}", file=sys.stderr)
                 return 2
-            stats = build_report(args.grading_dir, args.out, feedback_only=args.feedback_only,
-                                 threshold=args.threshold, code_dir=args.code,
-                                 similarity_threshold=args.similarity)
+            try:
+                stats = build_report(args.grading_dir, args.out, feedback_only=args.feedback_only,
+                                     threshold=args.threshold, code_dir=args.code,
+                                     similarity_threshold=args.similarity)
+            except ModuleNotFoundError as exc:
+                print(f"error: {exc}: the class page needs matplotlib (pip install -e \".[report]\")",
+                      file=sys.stderr)
+                return 1
             where = args.out / ("students" if args.feedback_only else "index.html")
             print(f"report: {stats['students']} students in {stats['seconds']} s -> {where}")
             return 0

@@ -164,6 +164,22 @@ def stale_exercises(signatures: dict) -> list[str]:
 # --------------------------------------------------------------------------- matching
 
 
+def _index(signatures: dict) -> dict:
+    """The signatures as sets, computed once per signatures dict."""
+    cached = _INDEX.get(id(signatures))
+    if cached is not None and cached[0] is signatures:
+        return cached[1]
+    index = {exercise: (frozenset(entry["checked"]),
+                        [(m, info["description"], frozenset(info["fails"]))
+                         for m, info in entry["mistakes"].items()])
+             for exercise, entry in signatures.get("exercises", {}).items()}
+    _INDEX[id(signatures)] = (signatures, index)
+    return index
+
+
+_INDEX: dict[int, tuple[dict, dict]] = {}
+
+
 def match(exercise: str, failed: set[str], graded: set[str], signatures: dict,
           *, min_overlap: float = MIN_OVERLAP) -> list[Match]:
     """The catalogued mistakes that look like these failures, best first.
@@ -171,23 +187,26 @@ def match(exercise: str, failed: set[str], graded: set[str], signatures: dict,
     ``failed``: the student's failing test ids (``test_fn[param-id]``) for this exercise,
     failures by NotImplementedError left out; ``graded``: every test id that was graded.
     """
-    entry = signatures.get("exercises", {}).get(exercise)
+    entry = _index(signatures).get(exercise)
     if not entry:
         return []
-    comparable = set(entry["checked"]) & graded
+    checked, mistakes = entry
+    comparable = checked & graded
     student = failed & comparable
     if not student:
         return []
     found = []
-    for mistake, info in entry["mistakes"].items():
-        sig = set(info["fails"]) & comparable
+    for mistake, description, fails in mistakes:
+        sig = fails & comparable if len(comparable) < len(checked) else fails
         if not sig:
             continue
         common = sig & student
         recall = len(common) / len(sig)
+        if recall < MIN_RECALL:
+            continue
         overlap = len(common) / len(sig | student)
-        if recall >= MIN_RECALL and overlap >= min_overlap:
-            found.append(Match(mistake, info["description"], overlap, recall, tuple(sorted(common))))
+        if overlap >= min_overlap:
+            found.append(Match(mistake, description, overlap, recall, tuple(sorted(common))))
     # Best overlap first; among equals the more specific (more failing tests) mistake.
     found.sort(key=lambda m: (-m.overlap, -len(m.tests), m.mistake))
     if not found:
@@ -233,16 +252,19 @@ def top1_rate(signatures: dict) -> dict:
 
 def test_id(test: dict) -> tuple[str, str]:
     """(exercise, stable test id) of one results.json test, v2 or v1."""
-    extra = test.get("extra_data") or {}
-    exercise = extra.get("exercise") or (test.get("tags") or [""])[0] or test["name"].split(":")[0]
-    ident = extra.get("test") or test["name"].split(": ", 1)[-1]
-    return exercise, ident
+    extra = test.get("extra_data")
+    if extra and extra.get("exercise") and extra.get("test"):
+        return extra["exercise"], extra["test"]
+    name = test["name"]
+    tags = test.get("tags")
+    exercise = tags[0] if tags else name.split(":")[0]
+    return exercise, name.split(": ", 1)[-1]
 
 
 def outcome_of(test: dict) -> str:
     """passed / failed / not_graded / not_started (failed by NotImplementedError)."""
-    extra = test.get("extra_data") or {}
-    outcome = extra.get("outcome")
+    extra = test.get("extra_data")
+    outcome = extra.get("outcome") if extra else None
     output = test.get("output") or ""
     if outcome == "not_graded" or output.startswith("NOT GRADED"):
         return "not_graded"
@@ -253,25 +275,34 @@ def outcome_of(test: dict) -> str:
     return outcome
 
 
-def annotate(results: dict, signatures: dict | None = None) -> dict[str, dict]:
+def rows_of(results: dict) -> list[tuple[str, str, str, dict]]:
+    """(exercise, test id, outcome, the test's dict) for every test of a results.json."""
+    return [(*test_id(t), outcome_of(t), t) for t in results.get("tests", [])]
+
+
+def annotate(results: dict, signatures: dict | None = None, rows: list | None = None) -> dict[str, dict]:
     """Add ``extra_data.exercises[ex].misconceptions`` (and ``status`` when missing) to a
     results.json dict, a "likely misconception" line to the output of the tests behind
-    each one and to the summary. Idempotent; returns the per-exercise table."""
+    each one and to the summary. Idempotent; returns the per-exercise table.
+
+    This is what the grading engine calls once per submission, after the tests ran."""
     signatures = load_signatures() if signatures is None else signatures
     by_exercise: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    points: dict[str, list[float]] = defaultdict(lambda: [0, 0])
     tests_by_id: dict[tuple[str, str], dict] = {}
-    for test in results.get("tests", []):
-        exercise, ident = test_id(test)
-        by_exercise[exercise][outcome_of(test)].add(ident)
+    for exercise, ident, outcome, test in (rows if rows is not None else rows_of(results)):
+        by_exercise[exercise][outcome].add(ident)
         tests_by_id[(exercise, ident)] = test
+        row = points[exercise]
+        row[0] += test.get("score") or 0
+        row[1] += test.get("max_score") or 0
     extra = results.setdefault("extra_data", {})
     table = extra.setdefault("exercises", {})
     lines = []
     for exercise, outcomes in by_exercise.items():
         info = table.setdefault(exercise, {})
         if "score" not in info:
-            info["score"] = sum(t["score"] for (e, _), t in tests_by_id.items() if e == exercise)
-            info["max_score"] = sum(t["max_score"] for (e, _), t in tests_by_id.items() if e == exercise)
+            info["score"], info["max_score"] = points[exercise]
         if "status" not in info:
             started = outcomes["passed"] or outcomes["failed"]
             info["status"] = "graded" if started or not outcomes["not_started"] else "not_started"

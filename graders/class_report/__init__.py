@@ -65,7 +65,7 @@ def _finish(student, students_dir) -> dict:
             pages.student_page(student), encoding="utf-8")
     fails = [(t.exercise, t.test) for t in student.tests
              if t.outcome == "failed" and student.exercises.get(t.exercise, {}).get("status") == "graded"]
-    student.tests = []
+    student.tests, student.passed = [], {}
     return {"student": student, "fails": fails}
 
 

@@ -46,7 +46,11 @@ pre { background: #f5f7fa; border: 1px solid var(--line); border-radius: 6px; pa
 .tag { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; white-space: nowrap; }
 td.nowrap { white-space: nowrap; }
 .test h4 { font-size: 14px; margin: 10px 0 2px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-table.misconceptions td:last-child { min-width: 200px; }
+table.misconceptions { table-layout: fixed; }
+table.misconceptions th:nth-child(1) { width: 72px; }
+table.misconceptions th:nth-child(2) { width: 150px; }
+table.misconceptions th:nth-child(3) { width: 30%; }
+td { overflow-wrap: anywhere; }
 table.misconceptions td:nth-child(4) { font-size: 12px; color: var(--muted); }
 .tag.failed, .tag.error { background: #fde8e4; color: var(--warn); }
 .tag.passed, .tag.graded { background: #e3f4ea; color: var(--ok); }
@@ -146,18 +150,18 @@ def student_page(student) -> str:
                 + table(["exercise", "points", "", "status", "likely misconception"], rows,
                         cls="exercises") + "</section>")
 
-    by_ex: dict[str, list] = {}
+    by_ex: dict[str, list] = {ex: [] for ex in student.passed}
     for t in student.tests:
         by_ex.setdefault(t.exercise, []).append(t)
     parts, all_passed = [], []
     for ex, tests in sorted(by_ex.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])):
-        if all(t.outcome in ("passed", "not_graded") for t in tests):
+        passed = student.passed.get(ex, [])
+        if all(t.outcome == "not_graded" for t in tests):
             all_passed.append(ex)
             continue
         info = student.exercises.get(ex, {})
         failed = [t for t in tests if t.outcome in ("failed", "not_started")]
         skipped = [t for t in tests if t.outcome == "not_graded"]
-        passed = [t for t in tests if t.outcome == "passed"]
         html = [f'<h3 id="ex-{escape(ex)}">{escape(ex)} {tag(info.get("status", "graded"))}</h3>']
         if info.get("status") == "not_started":
             html.append("<p class=note>Not started: every function still raises NotImplementedError. "
@@ -178,9 +182,8 @@ def student_page(student) -> str:
             html.append("<p class=note>Not graded on this machine: "
                         + escape(", ".join(t.test for t in skipped)) + "</p>")
         if passed:
-            html.append(f"<details><summary>{len(passed)} passed test(s)</summary><ul>"
-                        + "".join(f"<li>{escape(t.test)} ({fmt(t.score)} pt)</li>" for t in passed)
-                        + "</ul></details>")
+            html.append(f"<details><summary>{len(passed)} passed test(s)</summary><p class=note>"
+                        + escape(", ".join(passed)) + "</p></details>")
         parts.append("".join(html))
     if all_passed:
         parts.insert(0, "<p>Every test passes in: " + ", ".join(

@@ -28,7 +28,7 @@ STYLE = {
 
 def _save(fig, path: Path) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buf, format="svg", metadata={"Date": None})  # fixed margins: one draw, not two
     plt.close(fig)
     path.write_text(buf.getvalue(), encoding="utf-8")
     return path.name
@@ -38,6 +38,7 @@ def histogram(percents: list[float], path: Path, title: str, threshold: float | 
     """Distribution of total scores (percent of the maximum)."""
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(10, 3))
+        fig.subplots_adjust(left=0.07, right=0.98, top=0.88, bottom=0.17)
         ax.hist(percents, bins=[i * 5 for i in range(21)], color=ACCENT, edgecolor="white")
         if threshold is not None:
             ax.axvline(threshold, color=WARN, linestyle="--", linewidth=1.2)
@@ -67,7 +68,8 @@ def exercise_grid(per_exercise: dict[str, list[float]], path: Path) -> str:
             ax.set_visible(False)
         for ax in axes[-1]:
             ax.set_xlabel("% of points", fontsize=7.5)
-        fig.tight_layout(h_pad=0.6, w_pad=0.8)
+        fig.subplots_adjust(left=0.04, right=0.99, top=1 - 0.3 / (1.7 * rows), bottom=0.5 / (1.7 * rows),
+                            hspace=0.55, wspace=0.22)
         return _save(fig, path)
 
 
@@ -77,6 +79,9 @@ def barh(labels: list[str], values: list[float], path: Path, title: str, xlabel:
     with plt.rc_context(STYLE):
         height = 0.9 + 0.26 * max(1, len(labels))
         fig, ax = plt.subplots(figsize=(10, height))
+        longest = max((min(len(label), 60) for label in labels), default=10)
+        fig.subplots_adjust(left=min(0.55, 0.03 + 0.0072 * longest), right=0.95,
+                            top=1 - 0.35 / height, bottom=0.45 / height)
         ys = list(range(len(labels)))[::-1]
         ax.barh(ys, values, color=color, height=0.7)
         ax.set_yticks(ys, [label if len(label) < 60 else label[:57] + "..." for label in labels],

@@ -17,7 +17,7 @@ import random
 import zlib
 from pathlib import Path
 
-from graders.misconceptions import load_signatures
+from graders.misconceptions import annotate, load_signatures
 
 GPU_EXERCISES = ("flash_attention", "flash_attention_backward")
 
@@ -92,6 +92,7 @@ def make_class(out: Path, students: int = 40, seed: int = 0, signatures: dict | 
         sid = f"s{i:05d}"
         run = "run-a" if i % 3 else "run-b"
         results = _student_results(sid, rng, signatures, run=run, profile=rng.betavariate(4, 2))
+        annotate(results, signatures)  # what the grading engine does after the tests ran
         (out / sid).mkdir(exist_ok=True)
         (out / sid / "results.json").write_text(json.dumps(results), encoding="utf-8")
         ids.append(sid)
