@@ -42,6 +42,7 @@ def main() -> int:
     parser.add_argument("--measure-grading", action="store_true",
                         help="grade the reference solutions once to get that time")
     parser.add_argument("--keep", type=Path, default=None, help="keep the class and the site here")
+    parser.add_argument("--reuse", action="store_true", help="reuse the synthetic class kept in --keep")
     args = parser.parse_args()
 
     from graders.class_report import build_report
@@ -50,10 +51,11 @@ def main() -> int:
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="kit-report-bench-"))
     grading, site = work / "grading", work / "site"
-    shutil.rmtree(grading, ignore_errors=True)
     shutil.rmtree(site, ignore_errors=True)
     start = time.monotonic()
-    make_class(grading, students=args.students, seed=0)
+    if not (args.reuse and len(list(grading.glob("*/results.json"))) == args.students):
+        shutil.rmtree(grading, ignore_errors=True)
+        make_class(grading, students=args.students, seed=0)
     size = sum(p.stat().st_size for p in grading.glob("*/results.json"))
     print(f"synthetic class: {args.students} students, {size / 1e6:.0f} MB of results.json "
           f"in {time.monotonic() - start:.1f} s")
@@ -103,6 +105,7 @@ def main() -> int:
     print(f"{'measurement':<44}{'value':>14}{'target':>14}")
     print(f"{'report, ' + str(args.students) + ' students (s)':<44}{report_seconds:>14.1f}{'< 60':>14}")
     print(f"{'  CPU seconds / cores':<44}{cpu_seconds / (os.cpu_count() or 1):>14.1f}")
+    print(f"{'  load average while it ran (1 min)':<44}{os.getloadavg()[0]:>14.1f}")
     if grade_seconds:
         share = 100 * per_submission / grade_seconds
         print(f"{'matching / grading time (%)':<44}{share:>14.3f}{'< 5':>14}")

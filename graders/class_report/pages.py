@@ -197,8 +197,10 @@ def student_page(student) -> str:
         rows = [[escape(e.get("name", "")), escape(f"{e.get('value', 0):.4g}")] for e in student.leaderboard]
         body.append("<section id=performance><h2>Performance</h2>"
                     + table(["measurement", "value"], rows, {1}) + "</section>")
-    return page(title, " · ".join(bits), "".join(body),
-                [("exercises", "Exercises"), ("tests", "Tests"), ("performance", "Performance")])
+    nav = [(anchor, label) for anchor, label in
+           (("exercises", "Exercises"), ("tests", "Tests"), ("performance", "Performance"))
+           if f"<section id={anchor}>" in "".join(body)]
+    return page(title, " · ".join(bits), "".join(body), nav)
 
 
 def _without_misconception_lines(output: str) -> str:

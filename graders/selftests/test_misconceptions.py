@@ -125,3 +125,16 @@ def test_grading_names_the_mistake_end_to_end(tmp_path):
     assert tables["exercises"]["status"] == "not_started"
     assert tables["exercises"]["misconceptions"] == []
     assert tables[label]["misconceptions"][0]["mistake"] == mistake
+
+
+@pytest.mark.parametrize("name,short,expected", [
+    ("test_x[impl=solutions]", "solutions", "test_x"),
+    ("test_x[fp32-impl=no_scale]", "no_scale", "test_x[fp32]"),
+    ("test_x[impl=no_scale-fp32]", "no_scale", "test_x[fp32]"),
+    ("test_x[a-impl=no_scale-b]", "no_scale", "test_x[a-b]"),
+    ("test_x", "solutions", "test_x"),
+])
+def test_selfcheck_test_ids_are_the_ids_grading_reports(name, short, expected):
+    from graders.selfcheck import stable_test_id
+
+    assert stable_test_id(name, short) == expected
