@@ -5,6 +5,7 @@
     release OUT_DIR
     nbgrader OUT_DIR
     gradescope OUT.zip
+    report GRADING_DIR --out DIR [--feedback-only] [--threshold N] [--code DIR]
 
 Exit status: 0 when the command did its job (whatever the scores), 2 on bad
 usage, 1 when the grader itself could not do its job (the message says why).
@@ -38,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exercise", action="append", default=None, metavar="NAME")
     check.add_argument("--with-slow", action="store_true",
                        help="also run slow tests against the wrong implementations")
+    check.add_argument("--write-signatures", default=None, type=Path, metavar="PATH",
+                       help="write each catalogued mistake's failing tests (its signature) to PATH "
+                            "(graders/mutants/signatures.json is the shipped copy)")
+    check.add_argument("--records", default=None, type=Path, metavar="PATH",
+                       help="also save the raw per-test records as JSON")
 
     release = sub.add_parser("release", help="build the student copy")
     release.add_argument("out_dir", type=Path)
@@ -49,6 +55,19 @@ def _parser() -> argparse.ArgumentParser:
     gs.add_argument("zip_path", type=Path)
     gs.add_argument("--exercise", action="append", default=None, metavar="NAME",
                     help="grade only this exercise (an assignment; repeatable)")
+
+    rep = sub.add_parser("report", help="class report and per-student feedback pages (static HTML)")
+    rep.add_argument("grading_dir", type=Path, metavar="GRADING_DIR",
+                     help="a grading output folder (<student>/results.json, gradebook.csv)")
+    rep.add_argument("--out", default=Path("report"), type=Path, help="site folder (default: report)")
+    rep.add_argument("--feedback-only", action="store_true",
+                     help="write only the per-student pages (report/students/<id>.html)")
+    rep.add_argument("--threshold", default=50.0, type=float, metavar="N",
+                     help="list students under N %% of the points as needing help (default 50)")
+    rep.add_argument("--code", default=None, type=Path, metavar="DIR",
+                     help="submissions (DIR/<student>/<exercise>.py): check similarity (extra 'integrity')")
+    rep.add_argument("--similarity", default=None, type=float, metavar="F",
+                     help="list pairs sharing at least this fraction of code (default 0.6)")
     return parser
 
 
@@ -72,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "selfcheck":
             from .selfcheck import selfcheck
 
-            return selfcheck(args.exercise, with_slow=args.with_slow)
+            return selfcheck(args.exercise, with_slow=args.with_slow,
+                             write_signatures=args.write_signatures, records_out=args.records)
         if args.command == "release":
             from .release import release
 
@@ -82,6 +102,23 @@ def main(argv: list[str] | None = None) -> int:
             from .nbgrader import build_course
 
             build_course(args.out_dir)
+            return 0
+        if args.command == "report":
+            from .class_report import build_report
+
+            if not args.grading_dir.is_dir():
+                print(f"GRADING_DIR: no such folder: {args.grading_dir}", file=sys.stderr)
+                return 2
+            try:
+                stats = build_report(args.grading_dir, args.out, feedback_only=args.feedback_only,
+                                     threshold=args.threshold, code_dir=args.code,
+                                     similarity_threshold=args.similarity)
+            except ModuleNotFoundError as exc:
+                print(f"error: {exc}: the class page needs matplotlib (pip install -e \".[report]\")",
+                      file=sys.stderr)
+                return 1
+            where = args.out / ("students" if args.feedback_only else "index.html")
+            print(f"report: {stats['students']} students in {stats['seconds']} s -> {where}")
             return 0
         if args.command == "gradescope":
             from .gradescope import build_bundle

@@ -103,14 +103,30 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         if report.when != "call" and not (report.failed or report.skipped):
             return
         exc_type = call.excinfo.typename if call.excinfo is not None else None
-        test_name = item.name.replace(f"impl={_short(spec.label)}", "").replace("[-", "[") \
-            .replace("-]", "]").replace("[]", "")
+        test_name = stable_test_id(item.name, _short(spec.label))
         item.config.stash[OUT_KEY].append({
             "feedback": item.get_closest_marker("feedback") is not None,
             "exercise": exercise, "impl": spec.label, "test": test_name, "when": report.when,
             "outcome": report.outcome, "exc_type": exc_type,
             "message": str(call.excinfo.value)[:300] if call.excinfo is not None else "",
         })
+
+
+def stable_test_id(name: str, short: str) -> str:
+    """``test_x[fp32-impl=no_scale]`` -> ``test_x[fp32]``: the id grading reports for that test."""
+    base, bracket, params = name.partition("[")
+    if not bracket:
+        return name
+    params, token = params[:-1], f"impl={short}"
+    if params == token:
+        return base
+    if params.startswith(token + "-"):
+        params = params[len(token) + 1:]
+    elif params.endswith("-" + token):
+        params = params[: -len(token) - 1]
+    else:
+        params = params.replace(f"-{token}-", "-", 1)
+    return f"{base}[{params}]"
 
 
 def _short(label: str) -> str:
@@ -126,7 +142,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
 # --------------------------------------------------------------------------- the command
 
 
-def selfcheck(exercises: list[str] | None = None, *, with_slow: bool = False, stream=sys.stdout) -> int:
+def selfcheck(exercises: list[str] | None = None, *, with_slow: bool = False, stream=sys.stdout,
+              write_signatures: Path | None = None, records_out: Path | None = None) -> int:
     names = exercises or [e.name for e in EXERCISES
                           if (REPO_ROOT / "graders" / f"test_{e.name}.py").is_file()]
     for name in names:
@@ -151,6 +168,13 @@ def selfcheck(exercises: list[str] | None = None, *, with_slow: bool = False, st
             print("selfcheck: the pytest run produced no results", file=stream)
             return 1
         records = json.loads(out.read_text(encoding="utf-8"))
+    if records_out is not None:
+        Path(records_out).write_text(json.dumps(records), encoding="utf-8")
+    if write_signatures is not None:
+        from .misconceptions import update_signature_file
+
+        update_signature_file(Path(write_signatures), records, names)
+        print(f"signatures of the catalogued mistakes written to {write_signatures}", file=stream)
     return report(records, names, stream)
 
 
