@@ -136,6 +136,20 @@ def test_large_scores_use_the_saved_lse(impl):
 
 
 @pytest.mark.points(1)
+@pytest.mark.parametrize("scale,causal,dtype", [(-0.3, True, F32), (-0.3, False, BF16),
+                                                (0.5, True, F16)],
+                         ids=["negative causal", "negative bf16", "causal fp16"])
+def test_large_scores_with_masks_and_negative_scales(impl, scale, causal, dtype):
+    # Scaled scores span a few hundred: a masked (future or missing) key's score can be far
+    # above its row's lse, so exp2 of it is inf; it must be -inf before exp2, not zeroed after.
+    q, k, v, do = make_inputs(1, 2, 70, 90, 32, dtype=dtype, seed=15, spread=4.0)
+    check_backward(impl, q, k, v, do, f"flash_attention_backward(scale={scale}, large scores, "
+                   f"is_causal={causal}, {dtype})",
+                   hint=MASK + "; mask after scaling and before exp2 (inf * 0 is NaN)",
+                   scale=scale, is_causal=causal)
+
+
+@pytest.mark.points(1)
 def test_value_gradient_sums_many_queries_in_float32(impl):
     # One key, so p = 1 for every query and dv is the sum of all 4096 output gradients:
     # 20000 from the first query, 0.05 from each of the others (about 20205 in all). A
