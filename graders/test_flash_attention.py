@@ -13,7 +13,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from kit.attention_reference import attention_with_grads, random_attention_inputs
+from graders.attention_reference import attention_with_grads
+from kit.attention_checks import random_attention_inputs
 from kit.checks import expect_close, expect_raises, expect_tensor
 from kit.perf import attention_flops, check_ratio, device_name, median_ms, tflops
 from kit.remote import count_torch_ops
