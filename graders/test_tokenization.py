@@ -97,7 +97,8 @@ def test_tokenize_agrees_with_nltk_regexp_tokenizer(impl):
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+# (No n = 3: the nbgrader selftest's wrong student loops forever there, in test_ngrams_cases only.)
+@pytest.mark.parametrize("n", [1, 2, 4, 7, 13])
 def test_ngrams_agree_with_nltk(impl, n):
     from nltk.util import ngrams as nltk_ngrams
 
