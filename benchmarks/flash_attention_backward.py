@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO_ROOT))
 import torch  # noqa: E402
 import triton  # noqa: E402
 
-from kit.attention_reference import grad_tolerance  # noqa: E402
+from kit.attention_checks import grad_tolerance  # noqa: E402
 from kit.perf import attention_backward_flops, target  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("bench_flash_forward",

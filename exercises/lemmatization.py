@@ -44,17 +44,25 @@ Worked example::
     >>> lemmatize("buses"), lemmatize("bus"), lemmatize("mice"), lemmatize("better", "a")
     ('bus', 'bus', 'mouse', 'good')
 
+Lemmas and stems: a *stemmer* (Porter's, 1980, and its successor Snowball) strips
+suffixes by rule without a dictionary, so its output is often not a word. The last
+function, :func:`lemmas_and_stems`, puts your lemmas next to NLTK's stems and asks
+whether each stem is a word at all.
+
 How it is checked: the tests compare your lemmas on the course's words,
 irregular forms, doubled consonants and y -> i (stopped, bigger, studied), the
 same word with different parts of speech and unknown words; and your lemmas
 must agree with the ``lemminflect`` package on at least 90 % of several hundred
-common inflected words. Wrong types raise ``TypeError``, a bad ``pos`` or a
-length mismatch ``ValueError``, each with a message that names the offending
-argument (the kit's rule), e.g. ``"pos: expected one of 'n', 'v', 'a', 'r', got
-'noun'"``.
+common inflected words; :func:`lemmas_and_stems` is compared with NLTK's stemmers
+themselves on the same words. Wrong types raise ``TypeError``, a bad ``pos``, a bad
+``stemmer`` or a length mismatch ``ValueError``, each with a message that names the
+offending argument (the kit's rule), e.g. ``"pos: expected one of 'n', 'v', 'a', 'r',
+got 'noun'"``.
 """
 
 from __future__ import annotations
+
+from nltk.stem import PorterStemmer, SnowballStemmer  # noqa: F401
 
 from kit.lexicon import POS_TAGS, SUFFIX_RULES, exceptions, known_lemmas  # noqa: F401
 
@@ -89,3 +97,32 @@ def lemmatize_tokens(tokens: list[str], pos_tags: list[str] | None = None) -> li
         ['the', 'mouse', 'be', 'run']
     """
     raise NotImplementedError("lemmatization.lemmatize_tokens: not implemented yet")
+
+
+def lemmas_and_stems(tokens: list[str], pos_tags: list[str] | None = None, *,
+                     stemmer: str = "porter") -> list[tuple[str, str, bool]]:
+    """Your lemma next to a stemmer's stem: one ``(lemma, stem, stem_is_a_word)`` per token.
+
+    A *stemmer* cuts suffixes by rule and never looks a word up, so its output need not be
+    a word ("studies" -> "studi") and irregular forms stay as they are ("mice" -> "mice");
+    it is fast and needs no dictionary, which is why search engines use one. Here NLTK's
+    stemmers (no NLTK data needed) give the stems:
+
+    * ``lemma`` -- ``lemmatize(token, tag)``, tags as in :func:`lemmatize_tokens`
+      (``None``: every token a noun);
+    * ``stem`` -- ``PorterStemmer().stem(token)`` for ``stemmer="porter"``,
+      ``SnowballStemmer("english").stem(token)`` for ``stemmer="snowball"`` (both from
+      ``nltk.stem``, default settings; they lower-case the token themselves);
+    * ``stem_is_a_word`` -- whether the stem is in ``known_lemmas(tag)``: is it a base
+      form of that part of speech at all?
+
+    Same ``TypeError``/``ValueError`` for ``tokens`` and ``pos_tags`` as
+    :func:`lemmatize_tokens`; ``ValueError`` (naming ``stemmer``) if ``stemmer`` is not
+    ``"porter"`` or ``"snowball"``.
+
+        >>> lemmas_and_stems(["studies", "running", "mice"], ["n", "v", "n"])
+        [('study', 'studi', False), ('run', 'run', True), ('mouse', 'mice', False)]
+        >>> lemmas_and_stems(["fairly"], ["r"], stemmer="snowball")
+        [('fairly', 'fair', True)]
+    """
+    raise NotImplementedError("lemmatization.lemmas_and_stems: not implemented yet")

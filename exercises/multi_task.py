@@ -30,6 +30,7 @@ Worked example::
     >>> model(torch.randn(5, 20), "b").shape             # heads["b"](encoder(x))
     torch.Size([5, 3])
     >>> model(torch.randn(5, 20), "c")
+    Traceback (most recent call last):
     KeyError: "unknown task 'c'; known tasks: a, b"
     >>> multi_task_loss({"a": torch.tensor(2.0), "b": torch.tensor(3.0)}, {"b": 0.5})
     tensor(3.5000)                                       # 1.0 * 2.0 + 0.5 * 3.0

@@ -21,9 +21,9 @@ which makes relative positions easy to learn, and the values stay in [-1, 1].
 Worked example (rounded)::
 
     >>> sinusoidal_positional_encoding(3, 4)
-    tensor([[0.0000, 1.0000, 0.0000, 1.0000],
-            [0.8415, 0.5403, 0.0100, 0.9999],
-            [0.9093, -0.4161, 0.0200, 0.9998]])
+    tensor([[ 0.0000,  1.0000,  0.0000,  1.0000],
+            [ 0.8415,  0.5403,  0.0100,  0.9999],
+            [ 0.9093, -0.4161,  0.0200,  0.9998]])
 
 Row 0 is always ``[0, 1, 0, 1, ...]`` (sin 0, cos 0). In column 2 the frequency
 is ``1 / 10000^(2/4) = 0.01``, so row 1 holds ``sin(0.01)``.

@@ -13,7 +13,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from kit.attention_reference import attention_with_grads, random_attention_inputs
+from graders.attention_reference import attention_with_grads
+from kit.attention_checks import random_attention_inputs
 from kit.checks import expect_close, expect_raises, expect_tensor
 from kit.perf import attention_flops, check_throughput, device_name, sdpa
 from kit.remote import count_torch_ops, inspect_call
@@ -88,6 +89,21 @@ def test_explicit_scale(impl, scale, causal):
     check_against_sdpa(impl, q, k, v, f"flash_attention(scale={scale!r}, is_causal={causal})",
                        hint=SCALE + ("; mask after scaling (-inf * a negative scale is +inf)"
                                      if scale < 0 else ""), scale=scale, is_causal=causal)
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("causal,dtype", [(False, F32), (True, F32), (False, F16), (True, BF16)],
+                         ids=["fp32", "fp32 causal", "fp16", "bf16 causal"])
+def test_negative_scale_with_large_scores(impl, causal, dtype):
+    # Scaled scores span a few hundred: the row max of the *scaled* scores must be
+    # subtracted. max(q . k) * scale is the smallest scaled score when scale < 0, and
+    # exp2 of the distance from it overflows (the Triton tutorial's loop does this).
+    q, k, v = make_qkv(1, 2, 70, 90, 32, dtype=dtype, seed=15, spread=4.0)
+    check_against_sdpa(impl, q, k, v, f"flash_attention(scale=-0.3, large scores, "
+                       f"is_causal={causal}, {dtype})",
+                       hint="take the running max of the scores after scaling: for a negative "
+                            "scale the largest q . k gives the smallest scaled score; mask "
+                            "with -inf after scaling", scale=-0.3, is_causal=causal)
 
 
 @pytest.mark.points(1)

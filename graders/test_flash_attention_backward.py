@@ -4,7 +4,7 @@ On the CPU the kernels run through Triton's interpreter (small sizes); on a CUDA
 same tests run on the compiled kernels, plus the throughput tests (bf16 and fp16,
 (4, 16, 4096, 64) and (2, 16, 4096, 128), causal and not, against the backward pass of
 PyTorch's SDPA flash backend timed in the same run). Expected values: float64 attention
-and autograd (``kit.attention_reference``); gradients within ``grad_tolerance`` (the
+and autograd (``graders.attention_reference``); gradients within ``grad_tolerance`` (the
 dtype's tolerance with ``atol`` scaled by the largest expected gradient).
 """
 
@@ -13,8 +13,8 @@ import math
 import pytest
 import torch
 
-from kit.attention_reference import (attention_with_grads, expect_gradients, random_attention_inputs,
-                                     row_logsumexp)
+from graders.attention_reference import attention_with_grads, row_logsumexp
+from kit.attention_checks import expect_gradients, random_attention_inputs
 from kit.checks import expect_close, expect_raises, expect_tensor
 from kit.perf import attention_backward_flops, check_throughput, device_name, sdpa, sdpa_backward
 from kit.remote import call_with_grad, count_torch_ops, inspect_call, run_kit
@@ -133,6 +133,20 @@ def test_large_scores_use_the_saved_lse(impl):
     q, k, v, do = make_inputs(1, 2, 64, 96, 32, dtype=F16, seed=14, spread=3.0)
     check_backward(impl, q, k, v, do, "flash_attention_backward(scores up to ~150, scale=1)",
                    hint=LSE, scale=1.0)
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("scale,causal,dtype", [(-0.3, True, F32), (-0.3, False, BF16),
+                                                (0.5, True, F16)],
+                         ids=["negative causal", "negative bf16", "causal fp16"])
+def test_large_scores_with_masks_and_negative_scales(impl, scale, causal, dtype):
+    # Scaled scores span a few hundred: a masked (future or missing) key's score can be far
+    # above its row's lse, so exp2 of it is inf; it must be -inf before exp2, not zeroed after.
+    q, k, v, do = make_inputs(1, 2, 70, 90, 32, dtype=dtype, seed=15, spread=4.0)
+    check_backward(impl, q, k, v, do, f"flash_attention_backward(scale={scale}, large scores, "
+                   f"is_causal={causal}, {dtype})",
+                   hint=MASK + "; mask after scaling and before exp2 (inf * 0 is NaN)",
+                   scale=scale, is_causal=causal)
 
 
 @pytest.mark.points(1)
@@ -278,7 +292,7 @@ def test_autograd_saves_no_score_matrix(impl):
     # What autograd keeps for the backward pass: q, k, v, out (L*D or S*D each) and lse
     # (L); never anything of L * S elements.
     q, k, v, _ = make_inputs(1, 1, 128, 160, 16, seed=21)
-    sizes = run_kit(impl, "kit.attention_reference:saved_tensor_sizes", impl.flash_attention,
+    sizes = run_kit(impl, "kit.attention_checks:saved_tensor_sizes", impl.flash_attention,
                     q, k, v, is_causal=True)
     biggest = max(sizes, default=0)
     assert sizes, ("flash_attention saved nothing for the backward pass: "

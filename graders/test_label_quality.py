@@ -8,6 +8,12 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from kit.checks import expect_array, expect_raises
 from kit.datasets import flipped_news
 
+# kit.datasets.flipped_news is public and returns the flipped indices, so a submission could
+# regenerate a data set drawn from a small seed and read the answer off it. Wherever the
+# flipped indices are the answer, the data comes from a seed HIDDEN + k that no search
+# reaches (graders/selftests/test_kit_gives_no_answers.py tries the first 100,000 seeds).
+HIDDEN = 0x9E3779B97F4A7C15
+
 
 def uneven_classes(seed=0):
     """Four classes of different difficulty (class 3 overlaps class 2), labels 3, 7, 11, 20,
@@ -48,9 +54,9 @@ def precision_recall(found, flipped):
                                                                          "seed2-10folds",
                                                                          "seed7-3folds"])
 def test_finds_flipped_labels(impl, seed, n_folds):
-    # Over seeds 0-9 the reference's worst precision is 0.93 and worst
-    # recall 0.98 on this data (benchmarks/label_quality.py); fixed seeds, so deterministic.
-    features, labels, flipped = flipped_news(seed=seed)
+    # Over seeds HIDDEN + 0..9 with 3, 5 and 10 folds the reference's worst precision is 0.93
+    # and worst recall 0.97 on this data; fixed seeds, so deterministic.
+    features, labels, flipped = flipped_news(seed=HIDDEN + seed)
     found = impl.find_label_issues(features, labels, n_folds=n_folds, seed=seed)
     expect_array(found, "find_label_issues(flipped news)", dtype=np.int64)
     precision, recall = precision_recall(found, flipped)
@@ -64,8 +70,8 @@ def test_finds_flipped_labels(impl, seed, n_folds):
 def test_out_of_fold_when_a_model_could_memorise(impl):
     # 100 features for 180 examples: a model that saw an example fits even a wrong label,
     # so in-sample probabilities vouch for every label and nothing is flagged. Out of fold,
-    # the reference finds all 18 flipped labels.
-    features, labels, flipped = flipped_news(seed=0, n_per_class=60, n_features=100,
+    # the reference finds all 18 flipped labels (over seeds HIDDEN + 0..9: 16 to 18).
+    features, labels, flipped = flipped_news(seed=HIDDEN + 2, n_per_class=60, n_features=100,
                                              separation=6.0)
     found = impl.find_label_issues(features, labels)
     expect_array(found, "find_label_issues(100 features, 180 examples)", dtype=np.int64)
@@ -78,7 +84,8 @@ def test_out_of_fold_when_a_model_could_memorise(impl):
 
 @pytest.mark.points(1)
 def test_clean_labels_flag_little(impl):
-    features, labels, _ = flipped_news(seed=4, flip=0.0)
+    # The reference flags 1 here (over seeds HIDDEN + 0..9: 1 to 13).
+    features, labels, _ = flipped_news(seed=HIDDEN + 1, flip=0.0)
     found = impl.find_label_issues(features, labels)
     expect_array(found, "find_label_issues(clean labels)", dtype=np.int64)
     assert len(found) <= 9, (

@@ -3,8 +3,8 @@
 import pytest
 
 from kit import lexicon
+from kit.checks import expect_equal, expect_raises, expect_str_list, expect_type
 from kit.remote import inspect_call
-from kit.checks import expect_equal, expect_raises, expect_str_list
 
 # --------------------------------------------------------------------------- agreement with lemminflect
 
@@ -243,3 +243,70 @@ def test_lemmatize_tokens_bad_tag(impl):
 def test_lemmatize_tokens_type_errors(impl, tokens, tags):
     with expect_raises(TypeError, f"lemmatize_tokens({tokens!r}, {tags!r})"):
         impl.lemmatize_tokens(tokens, tags)
+
+
+# --------------------------------------------------------------------------- lemmas and stems
+# Graded against NLTK itself: the same stemmers, on the 420 agreement words.
+
+
+def _nltk_stems(words, stemmer):
+    from nltk.stem import PorterStemmer, SnowballStemmer
+
+    stem = (PorterStemmer() if stemmer == "porter" else SnowballStemmer("english")).stem
+    return [stem(word) for word in words]
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("stemmer", ["porter", "snowball"])
+def test_stems_are_nltk_stems(impl, stemmer):
+    words = [w for text in AGREEMENT_WORDS.values() for w in text.split()]
+    tags = [pos for pos, text in AGREEMENT_WORDS.items() for _ in text.split()]
+    got = impl.lemmas_and_stems(words, tags, stemmer=stemmer)
+    expect_type(got, list, f"lemmas_and_stems(420 words, stemmer={stemmer!r})")
+    expect_equal([item[1] if isinstance(item, tuple) and len(item) == 3 else item for item in got],
+                 _nltk_stems(words, stemmer),
+                 f"the stems of lemmas_and_stems(420 common inflected words, stemmer={stemmer!r})",
+                 hint="stem each token itself (not its lemma) with "
+                      + ("nltk.stem.PorterStemmer()" if stemmer == "porter"
+                         else 'nltk.stem.SnowballStemmer("english")') + ", default settings")
+
+
+@pytest.mark.points(2)
+def test_lemmas_and_stems_whole_triples(impl):
+    words = [w for text in AGREEMENT_WORDS.values() for w in text.split()]
+    tags = [pos for pos, text in AGREEMENT_WORDS.items() for _ in text.split()]
+    stems = _nltk_stems(words, "porter")
+    lemmas = [impl.lemmatize(w, pos) for w, pos in zip(words, tags)]
+    expected = [(lemma, stem, stem in lexicon.known_lemmas(pos))
+                for lemma, stem, pos in zip(lemmas, stems, tags)]
+    expect_equal(impl.lemmas_and_stems(words, tags), expected,
+                 "lemmas_and_stems(420 common inflected words, their tags)",
+                 hint="one (lemma, stem, stem_is_a_word) tuple per token: your lemmatize(token, tag), "
+                      "the Porter stem of the token, and whether that stem is in "
+                      "known_lemmas(tag) -- the token's own part of speech")
+
+
+@pytest.mark.points(1)
+def test_lemmas_and_stems_defaults_to_nouns(impl):
+    got = impl.lemmas_and_stems(["Studies", "ponies"])
+    stems = _nltk_stems(["Studies", "ponies"], "porter")
+    expect_equal(got, [("study", stems[0], stems[0] in lexicon.known_lemmas("n")),
+                       ("pony", stems[1], stems[1] in lexicon.known_lemmas("n"))],
+                 "lemmas_and_stems(['Studies', 'ponies'])",
+                 hint="without pos_tags every token is a noun, as in lemmatize_tokens")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("stemmer", ["lancaster", "Porter", None])
+def test_lemmas_and_stems_bad_stemmer(impl, stemmer):
+    with expect_raises(ValueError, f"lemmas_and_stems(['cats'], stemmer={stemmer!r})",
+                       match="stemmer"):
+        impl.lemmas_and_stems(["cats"], stemmer=stemmer)
+
+
+@pytest.mark.points(1)
+def test_lemmas_and_stems_checks_its_tokens(impl):
+    with expect_raises(ValueError, "lemmas_and_stems(3 tokens, 2 tags)", match="pos_tags"):
+        impl.lemmas_and_stems(["a", "b", "c"], ["n", "v"])
+    with expect_raises(TypeError, "lemmas_and_stems('mice ran')"):
+        impl.lemmas_and_stems("mice ran")

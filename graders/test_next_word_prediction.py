@@ -125,6 +125,51 @@ def test_probabilities_match_an_independent_count(impl, n):
         assert abs(sum(got.values()) - 1.0) < 1e-9, f"n={n}: probabilities({context!r}) do not sum to 1"
 
 
+def nltk_mle(n: int, corpus: list[list[str]]):
+    """NLTK's maximum-likelihood model (``nltk.lm.MLE``) on the contract's counts: every
+    n-gram of order 1..n inside each sentence (``nltk.util.everygrams``), no padding."""
+    from nltk.lm import MLE
+    from nltk.util import everygrams
+
+    model = MLE(n)
+    model.fit([list(everygrams(sentence, max_len=n)) for sentence in corpus],
+              vocabulary_text=[word for sentence in corpus for word in sentence])
+    return model
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("n", [2, 3])
+def test_seen_contexts_match_nltk(impl, n):
+    # NLTK, an independent implementation, counts the same way; it does not back off, so
+    # the comparison is on every context of 0 .. n-1 words seen in the pizza corpus.
+    corpus = pizza_corpus()
+    model = impl.NGramLanguageModel(n).fit(corpus)
+    peer = nltk_mle(n, corpus)
+    contexts = [()] + [tuple(context) for order in range(2, n + 1) for context in peer.counts[order]]
+    for context in contexts:
+        followers = peer.counts[len(context) + 1][context] if context else peer.counts.unigrams
+        expected = {word: peer.score(word, context or None) for word in followers}
+        expect_distribution(model.probabilities(list(context)), expected,
+                            f"NGramLanguageModel({n}) on the pizza corpus: probabilities({list(context)!r})",
+                            hint="count(context, w) / count(context, *) over the words that follow "
+                                 "the context inside a sentence (as nltk.lm.MLE does)")
+
+
+@pytest.mark.points(1)
+def test_perplexity_follows_nltk_convention(impl):
+    # On sentences whose every context was seen, NLTK's perplexity (2 ** the mean negative
+    # log2-probability of each word given up to n - 1 words before it) is the contract's.
+    corpus = pizza_corpus()
+    model = impl.NGramLanguageModel(3).fit(corpus)
+    peer = nltk_mle(3, corpus)
+    for sentence in corpus[:20:4]:
+        grams = [tuple(sentence[max(0, i - 2):i + 1]) for i in range(1, len(sentence))]
+        expect_close(model.perplexity(list(sentence)), peer.perplexity(grams),
+                     f"NGramLanguageModel(3).perplexity({' '.join(sentence)!r})", rtol=1e-9,
+                     hint="exp of the mean negative log-probability over the len(tokens) - 1 "
+                          "next-word pairs, as nltk.lm's perplexity")
+
+
 @pytest.mark.points(1)
 def test_backs_off_one_word_at_a_time(impl):
     corpus = [["a", "b", "c"], ["x", "c", "d"], ["c", "e"], ["c", "e"], ["q", "q", "q"]]

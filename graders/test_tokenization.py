@@ -77,6 +77,37 @@ def test_ngrams_cases(impl, tokens, n, expected, label):
                  hint="n-grams are tuples; there are len(tokens) - n + 1 of them")
 
 
+# NLTK as an independent peer: nltk.util.ngrams defines n-grams as the contract does, and
+# nltk.tokenize.RegexpTokenizer runs the documented token rule written as one pattern.
+TOKEN_RULE = r"[^\W_]+(?:['’-][^\W_]+)*|\S"
+PARAGRAPH = ("Dr. O'Neill's state-of-the-art café (in Zürich!) sells 2 crêpes for €7.50 -- "
+             "isn't that well-priced?\n\tAsk  señora Ωmega: she'll say “yes”… or ‘no’ ;-)  "
+             "re-read the _fine_ print: rock'n'roll, 'quoted', dangling- and -leading hyphens.")
+
+
+@pytest.mark.points(1)
+def test_tokenize_agrees_with_nltk_regexp_tokenizer(impl):
+    from nltk.tokenize import RegexpTokenizer
+
+    expect_equal(impl.tokenize(PARAGRAPH), RegexpTokenizer(TOKEN_RULE).tokenize(PARAGRAPH),
+                 "tokenize(a paragraph with abbreviations, quotes, contractions, hyphens, "
+                 "Unicode letters, symbols and mixed whitespace)",
+                 hint="the same rule, one token at a time: a word is letters/digits with ' ’ or - "
+                      "only between them; any other non-space character is a token")
+
+
+@pytest.mark.points(1)
+# (No n = 3: the nbgrader selftest's wrong student loops forever there, in test_ngrams_cases only.)
+@pytest.mark.parametrize("n", [1, 2, 4, 7, 13])
+def test_ngrams_agree_with_nltk(impl, n):
+    from nltk.util import ngrams as nltk_ngrams
+
+    tokens = PARAGRAPH.split()[:12]
+    expect_equal(impl.ngrams(list(tokens), n), list(nltk_ngrams(tokens, n)),
+                 f"ngrams(12 tokens, {n}) vs nltk.util.ngrams",
+                 hint="every run of n consecutive tokens, as a tuple, in order")
+
+
 @pytest.mark.points(1)
 def test_only_sentences_same_bag_different_bigrams(impl):
     a = impl.tokenize("I only follow a healthy lifestyle")

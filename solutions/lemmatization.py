@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nltk.stem import PorterStemmer, SnowballStemmer
+
 from kit.lexicon import POS_TAGS, SUFFIX_RULES, exceptions, known_lemmas
 
 
@@ -36,3 +38,17 @@ def lemmatize_tokens(tokens: list[str], pos_tags: list[str] | None = None) -> li
         raise ValueError(f"pos_tags must have one tag per token: {len(pos_tags)} tags "
                          f"for {len(tokens)} tokens")
     return [lemmatize(token, tag) for token, tag in zip(tokens, pos_tags)]
+
+
+_STEMMERS = {"porter": PorterStemmer, "snowball": lambda: SnowballStemmer("english")}
+
+
+def lemmas_and_stems(tokens: list[str], pos_tags: list[str] | None = None, *,
+                     stemmer: str = "porter") -> list[tuple[str, str, bool]]:
+    if not isinstance(stemmer, str) or stemmer not in _STEMMERS:
+        raise ValueError(f"stemmer must be 'porter' or 'snowball', got {stemmer!r}")
+    lemmas = lemmatize_tokens(tokens, pos_tags)
+    tags = ["n"] * len(tokens) if pos_tags is None else pos_tags
+    stem = _STEMMERS[stemmer]().stem
+    stems = [stem(token) for token in tokens]
+    return [(lemma, s, s in known_lemmas(tag)) for lemma, s, tag in zip(lemmas, stems, tags)]

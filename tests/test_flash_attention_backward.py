@@ -2,8 +2,8 @@
 
 Without a CUDA GPU the kernels run on CPU tensors through Triton's interpreter (the
 kit sets TRITON_INTERPRET=1): small sizes only. The expected values are attention and
-its autograd gradients in float64 (``kit.attention_reference``); gradients are
-compared with ``grad_tolerance`` (the dtype's tolerance, scaled by the largest
+its autograd gradients in float64 (plain PyTorch, :func:`expected` below); gradients are
+compared with ``kit.attention_checks.grad_tolerance`` (the dtype's tolerance, scaled by the largest
 gradient). ``flash_attention`` (autograd) also uses your forward kernel from the
 ``flash_attention`` exercise.
 """
@@ -11,8 +11,7 @@ gradient). ``flash_attention`` (autograd) also uses your forward kernel from the
 import pytest
 import torch
 
-from kit.attention_reference import (attention_with_grads, expect_gradients, random_attention_inputs,
-                                     row_logsumexp)
+from kit.attention_checks import expect_gradients, random_attention_inputs
 from kit.checks import expect_close, expect_tensor
 from kit.perf import attention_backward_flops, check_throughput, device_name, sdpa, sdpa_backward
 from kit.remote import call_with_grad, count_torch_ops
@@ -32,9 +31,26 @@ def make_inputs(B, H, L, S, D, dtype=torch.float32, seed=0):
                                    grad_out=True)
 
 
+def expected(q, k, v, do=None, *, is_causal=False, scale=None):
+    """Attention in float64 on the CPU with plain PyTorch, autograd for the gradients: ``out``
+    (and with ``do``: ``dq``, ``dk``, ``dv``) rounded to q's dtype, ``lse`` (each row's
+    log-sum-exp of the scaled scores) float32."""
+    leaves = [t.detach().cpu().double().requires_grad_() for t in (q, k, v)]
+    scale = q.shape[-1] ** -0.5 if scale is None else scale
+    s = leaves[0] @ leaves[1].transpose(-1, -2) * scale
+    if is_causal:
+        s = s.masked_fill(torch.ones(s.shape[-2:], dtype=torch.bool).triu(1), float("-inf"))
+    out = torch.softmax(s, dim=-1) @ leaves[2]
+    ref = {"out": out.detach().to(q.dtype), "lse": s.logsumexp(dim=-1).detach().float()}
+    if do is not None:
+        grads = torch.autograd.grad(out, leaves, do.detach().cpu().double())
+        ref.update(zip(("dq", "dk", "dv"), (grad.to(q.dtype) for grad in grads)))
+    return ref
+
+
 def check_backward(impl, q, k, v, do, what, hint=None, **kwargs):
     """flash_attention_backward from the exact out and lse, against float64 autograd."""
-    ref = attention_with_grads(q, k, v, do, **kwargs)
+    ref = expected(q, k, v, do, **kwargs)
     out, lse = ref["out"].to(DEVICE), ref["lse"].to(DEVICE)
     got = impl.flash_attention_backward(do, q, k, v, out, lse, **kwargs)
     assert isinstance(got, (tuple, list)) and len(got) == 3, (
@@ -100,7 +116,7 @@ def test_forward_saves_the_log_sum_exp(impl):
     # flash_attention_forward (given) runs your flash_attention kernel with its lse store.
     q, k, v, _ = make_inputs(1, 2, 70, 90, 32, seed=7)
     out, lse = impl.flash_attention_forward(q, k, v, is_causal=True)
-    ref = attention_with_grads(q, k, v, is_causal=True)
+    ref = expected(q, k, v, is_causal=True)
     expect_close(out, ref["out"], "out of flash_attention_forward(causal)",
                  hint="this is your flash_attention kernel: make its own tests pass first")
     expect_close(lse, ref["lse"], "lse of flash_attention_forward(causal)",
@@ -114,7 +130,7 @@ def test_forward_saves_the_log_sum_exp(impl):
 def test_training_through_autograd(impl):
     q, k, v, _ = make_inputs(1, 2, 50, 50, 32, seed=4)
     out, grads = call_with_grad(impl.flash_attention, q, k, v, is_causal=True, wrt=(0, 1, 2))
-    ref = attention_with_grads(q, k, v, torch.ones(q.shape), is_causal=True)
+    ref = expected(q, k, v, torch.ones(q.shape), is_causal=True)
     expect_close(out, ref["out"], "flash_attention(q, k, v, is_causal=True)",
                  hint="FlashAttentionFunction.forward returns the output of "
                       "flash_attention_forward")
@@ -132,7 +148,7 @@ COMPUTE_OPS = {"mm", "bmm", "matmul", "baddbmm", "addmm", "einsum", "mul", "div"
 @pytest.mark.feedback
 def test_the_kernels_do_the_work(impl):
     q, k, v, do = make_inputs(1, 1, 40, 40, 16, seed=5)
-    ref = attention_with_grads(q, k, v, do, is_causal=True)
+    ref = expected(q, k, v, do, is_causal=True)
     ops = count_torch_ops(impl.flash_attention_backward, do, q, k, v, ref["out"].to(DEVICE),
                           ref["lse"].to(DEVICE), is_causal=True)
     used = sorted(op for op in ops if op in COMPUTE_OPS or "scaled_dot_product" in op)

@@ -3,6 +3,7 @@
 import pytest
 
 from kit.checks import expect_equal, expect_raises, expect_str_list
+from kit.lexicon import known_lemmas
 
 
 @pytest.mark.points(2)
@@ -48,3 +49,19 @@ def test_lemmatize_tokens(impl):
 def test_bad_pos_is_a_value_error(impl):
     with expect_raises(ValueError, "lemmatize('cats', pos='noun')", arg="pos"):
         impl.lemmatize("cats", pos="noun")
+
+
+# Stems come from NLTK itself: the test asks the same stemmer.
+@pytest.mark.points(2)
+@pytest.mark.parametrize("stemmer", ["porter", "snowball"])
+def test_lemmas_and_stems(impl, stemmer):
+    from nltk.stem import PorterStemmer, SnowballStemmer
+
+    stem = (PorterStemmer() if stemmer == "porter" else SnowballStemmer("english")).stem
+    tokens, tags = ["studies", "running", "mice", "fairly", "was"], ["n", "v", "n", "r", "v"]
+    got = impl.lemmas_and_stems(tokens, tags, stemmer=stemmer)
+    expected = [(lemma, stem(token), stem(token) in known_lemmas(tag))
+                for token, tag, lemma in zip(tokens, tags, ["study", "run", "mouse", "fairly", "be"])]
+    expect_equal(got, expected, f"lemmas_and_stems({tokens!r}, {tags!r}, stemmer={stemmer!r})",
+                 hint="(lemmatize(token, tag), the stemmer's stem of the token, whether that stem "
+                      "is in known_lemmas(tag)); 'studi' is no word, 'run' is")

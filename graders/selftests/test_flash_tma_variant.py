@@ -19,7 +19,7 @@ def test_tma_kernel_matches_float64_attention(causal, L, S, D):
     import triton
 
     import solutions.flash_attention as reference
-    from kit.attention_reference import attention_with_grads
+    from graders.attention_reference import attention_with_grads
 
     if reference.TensorDescriptor is None:
         pytest.skip("this Triton has no host-side tensor descriptors")
