@@ -300,13 +300,13 @@ def test_lemmas_and_stems_defaults_to_nouns(impl):
 @pytest.mark.parametrize("stemmer", ["lancaster", "Porter", None])
 def test_lemmas_and_stems_bad_stemmer(impl, stemmer):
     with expect_raises(ValueError, f"lemmas_and_stems(['cats'], stemmer={stemmer!r})",
-                       match="stemmer"):
+                       arg="stemmer"):
         impl.lemmas_and_stems(["cats"], stemmer=stemmer)
 
 
 @pytest.mark.points(1)
 def test_lemmas_and_stems_checks_its_tokens(impl):
-    with expect_raises(ValueError, "lemmas_and_stems(3 tokens, 2 tags)", match="pos_tags"):
+    with expect_raises(ValueError, "lemmas_and_stems(3 tokens, 2 tags)", arg=("pos_tags", "tokens")):
         impl.lemmas_and_stems(["a", "b", "c"], ["n", "v"])
     with expect_raises(TypeError, "lemmas_and_stems('mice ran')"):
         impl.lemmas_and_stems("mice ran")
