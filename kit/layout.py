@@ -30,6 +30,8 @@ AREAS: tuple[Area, ...] = (
     Area("solutions", "reference solutions", False, False, False),
     Area("graders", "hidden tests and the grading engine", False, True, False),
     Area("graders/mutants", "catalogued wrong implementations", False, False, False),
+    Area("graders/mutants/signatures.json", "which tests each catalogued mistake fails (named "
+         "misconceptions in the reports)", False, True, False),
     Area("graders/selftests", "the kit's own tests", False, False, False),
     Area("graders/tools", "instructor tools", False, False, False),
     Area("docs", "documentation (the student README ships separately)", False, False, False),

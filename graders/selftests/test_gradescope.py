@@ -30,7 +30,9 @@ def test_bundle_holds_the_engine_but_no_solutions(bundle):
     names = zipfile.ZipFile(bundle).namelist()
     assert "setup.sh" in names and "run_autograder" in names
     assert "graders/test_tokenization.py" in names and "kit/boundary/worker.py" in names
-    assert not [n for n in names if n.startswith(("solutions/", "exercises/")) or "/mutants/" in n]
+    assert not [n for n in names if n.startswith(("solutions/", "exercises/"))
+                or ("/mutants/" in n and not n.endswith("mutants/signatures.json"))]
+    assert "graders/mutants/signatures.json" in names
     info = zipfile.ZipFile(bundle).getinfo("run_autograder")
     assert (info.external_attr >> 16) & stat.S_IXUSR
 
