@@ -15,6 +15,10 @@ step() { local limit=$1; shift; echo; echo "=== $* (limit ${limit}s)"; timeout "
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
 "$PY" -c "import torch, triton, sys; print('python', sys.version.split()[0], '| torch', torch.__version__, '| triton', triton.__version__, '|', torch.cuda.get_device_name())"
 
+# The trusted-side timing protocol against real attacks (patched clocks and NaN, memoised
+# repeats, work left on a private stream, a GPU hog while the reference is timed).
+step 240 "$PY" -m pytest graders/selftests/test_perf_integrity.py -q -rA -p no:cacheprovider \
+  -o addopts="" 2>&1 | tee "$OUT/perf_integrity.txt" | tail -15
 step 270 "$PY" benchmarks/flash_attention.py 2>&1 | tee "$OUT/flash_bench.txt"
 step 150 "$PY" -m pytest tests/test_flash_attention.py graders/test_flash_attention.py -q -rs -p no:cacheprovider \
   -o addopts="" --impl solutions 2>&1 | tee "$OUT/flash_pytest.txt" | tail -25
