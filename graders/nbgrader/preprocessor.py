@@ -45,6 +45,7 @@ from .notebook import GRADED
 
 KIT_ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES_PER_CASE = 12
+_ENGINE_HIDES: dict[tuple[str, str], bool] = {}  # (python, kit) -> its grade command has --hide
 
 
 def autograde_preprocessors() -> list:
@@ -102,6 +103,14 @@ class KitAutograde(NbGraderPreprocessor):
 
     # ----------------------------------------------------------------------- the steps
 
+    def engine_hides(self, env: dict) -> bool:
+        """Whether the engine's grade command takes ``--hide PATH`` (paths its sandbox must
+        not show: bubblewrap shows none anyway, the namespaces fallback would show the course)."""
+        key = (self.python, self.kit_root)
+        if key not in _ENGINE_HIDES:
+            _ENGINE_HIDES[key] = _help_mentions_hide(self.python, self.kit_root, env)
+        return _ENGINE_HIDES[key]
+
     def student_notebooks(self, ids: dict) -> dict[str, Path]:
         """The student's submitted notebooks of the kit's exercises: this assignment's first."""
         from nbgrader.coursedir import CourseDirectory
@@ -139,6 +148,10 @@ class KitAutograde(NbGraderPreprocessor):
                        "--test-timeout", str(self.test_timeout)]
             env = {k: v for k, v in os.environ.items()
                    if k not in ("KIT_IMPL", "NBGRADER_EXECUTION")}
+            if self.engine_hides(env):  # the course (solutions in source/) out of the sandbox's sight
+                from nbgrader.coursedir import CourseDirectory
+
+                command += ["--hide", str(Path(CourseDirectory(parent=self).root).resolve())]
             try:
                 proc = subprocess.run(command, cwd=self.kit_root, env=env, stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT, text=True, timeout=self.timeout,
@@ -152,6 +165,12 @@ class KitAutograde(NbGraderPreprocessor):
                                    f"{proc.returncode}; a set-up problem, not the student's):\n"
                                    f"{proc.stdout[-3000:]}")
             return json.loads(results.read_text(encoding="utf-8"))
+
+
+def _help_mentions_hide(python: str, kit_root: str, env: dict) -> bool:
+    proc = subprocess.run([python, "-m", "graders", "grade", "--help"], cwd=kit_root, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    return "--hide" in proc.stdout
 
 
 def cell_outputs(test: str, entries: list[dict], max_points: float) -> list:
