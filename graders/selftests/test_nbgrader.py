@@ -267,6 +267,38 @@ def test_every_exercise_gets_a_notebook_worth_its_graders_points(tmp_path):
     assert sum(c.metadata.nbgrader.points for c in _cells(nb, "test")) == sum(expected["flash_attention"].values())
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_stub_notebooks_that_use_siblings_score_zero_and_solved_ones_full_marks(tmp_path):
+    """The modules KitAutograde builds from the released notebooks of exercises with
+    siblings (whose graded cells once passed on a stub, the siblings being the reference)
+    earn nothing; from the instructor's notebooks, everything (GPU tests aside)."""
+    from graders.nbgrader import build_course
+    from kit.notebook import module_source
+
+    graded = ["transformer", "flash_attention_backward"]
+    names = [*graded, "attention", "positional_encoding", "flash_attention"]
+    course = build_course(tmp_path / "course", exercises=names, stream=io.StringIO())
+    for kind in ("stub", "solved"):
+        folder = tmp_path / kind
+        folder.mkdir()
+        for name in names:
+            nb = _notebook(course / "source" / "ch3-training" / f"{name}.ipynb")
+            if kind == "stub":
+                for cell in nb.cells:
+                    cell.source = _clear_regions(cell.source)
+            (folder / f"{name}.py").write_text(module_source(nb))
+        out = tmp_path / f"out-{kind}"
+        proc = subprocess.run([sys.executable, "-m", "graders", "grade", str(folder), "--out", str(out),
+                               *[arg for name in graded for arg in ("--exercise", name)]],
+                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=550, check=False)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        results = json.loads((out / "results.json").read_text())
+        expected = 0 if kind == "stub" else results["max_score"]
+        assert results["score"] == expected, (kind, [t["name"] for t in results["tests"]
+                                                     if (t["score"] > 0) == (kind == "stub")])
+
+
 # --------------------------------------------------------------------------- end to end
 
 
