@@ -21,14 +21,17 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-from nbformat import v4
-
 from kit.exercises import BY_NAME, CHAPTERS
 from kit.loader import REPO_ROOT
 
 from .collect import GraderTest
 from .errors import CourseError
+
+try:
+    import nbformat
+    from nbformat import v4
+except ImportError:  # pragma: no cover - the extra is missing
+    raise CourseError("the nbgrader course needs nbformat: python -m pip install -e '.[nbgrader]'") from None
 from .surgery import Parts, split_exercise
 
 GRADED = "# Graded test: "      # the first line of an autograder cell, then the test function
