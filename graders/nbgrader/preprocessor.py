@@ -59,10 +59,15 @@ def autograde_preprocessors() -> list:
     return [KitAutograde if step is Execute else step for step in steps]
 
 
+def _is_autograder_cell(cell) -> bool:
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+    return (cell.get("cell_type") == "code" and bool(nbgrader.get("grade"))
+            and not nbgrader.get("solution") and "grade_id" in nbgrader)
+
+
 def graded_test(cell) -> str | None:
     """The hidden test function an autograder cell stands for (its restored first line)."""
-    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    if cell.get("cell_type") != "code" or not nbgrader.get("grade") or "grade_id" not in nbgrader:
+    if not _is_autograder_cell(cell):
         return None
     # (nbgrader puts a restored cell's notice above it)
     found = re.search(r"(?m)^" + re.escape(GRADED) + r"(\w+)", "".join(cell.get("source", "")))
@@ -81,6 +86,13 @@ class KitAutograde(NbGraderPreprocessor):
     timeout = Integer(1800, help="seconds for grading one notebook").tag(config=True)
 
     def preprocess(self, nb, resources):
+        for cell in nb.cells:  # nothing runs them: a graded cell we do not grade earns nothing
+            if _is_autograder_cell(cell) and graded_test(cell) is None:
+                self.log.warning("kit: graded cell %s is not one of the kit's: 0 points (rebuild "
+                                 "the course and regenerate the assignment?)",
+                                 cell.metadata.nbgrader.get("grade_id"))
+                cell.outputs = [v4.new_output("error", ename="NotGraded", traceback=[],
+                                              evalue="not graded: not one of the kit's graded cells")]
         cells = [(cell, test) for cell in nb.cells if (test := graded_test(cell))]
         if not cells:
             return nb, resources

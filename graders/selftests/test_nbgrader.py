@@ -158,6 +158,23 @@ def test_graded_cells_get_the_engines_points_and_feedback():
     assert determine_grade(cell) == (0, 3.0), "a test the engine did not run earns nothing"
 
 
+def test_a_graded_cell_that_is_not_the_kits_earns_nothing():
+    """Nothing runs the cells any more: one that KitAutograde does not grade must not keep
+    nbgrader's default for a cell without output (full marks)."""
+    from nbformat import v4
+    from nbgrader.utils import determine_grade
+
+    from graders.nbgrader.preprocessor import KitAutograde
+
+    meta = {"nbgrader": {"grade": True, "grade_id": "old", "points": 2, "solution": False,
+                         "locked": True}}
+    nb = v4.new_notebook(cells=[v4.new_code_cell("import kit.notebook as _kit_notebook\n"
+                                                 "_kit_notebook.grade('x', 'test_x', globals())",
+                                                 metadata=meta)])
+    nb, _ = KitAutograde().preprocess(nb, {"nbgrader": {"notebook": "tokenization"}})
+    assert determine_grade(nb.cells[0]) == (0, 2.0)
+
+
 def test_the_autograde_steps_are_nbgraders_with_kitautograde_for_execute():
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
