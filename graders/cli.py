@@ -3,7 +3,7 @@
     grade SUBMISSION [SUBMISSION ...] [--out DIR] [--jobs N] [--exercise NAME ...]
     selfcheck [--exercise NAME ...]
     release OUT_DIR
-    nbgrader OUT_DIR
+    nbgrader OUT_DIR [--exercise NAME ...] [--gpu-cells]
     gradescope OUT.zip
     report GRADING_DIR --out DIR [--feedback-only] [--threshold N] [--code DIR]
 
@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
 
     nb = sub.add_parser("nbgrader", help="build the nbgrader course folder")
     nb.add_argument("out_dir", type=Path)
+    nb.add_argument("--exercise", action="append", default=None, metavar="NAME",
+                    help="only this exercise's notebook (repeatable; default: every exercise)")
+    nb.add_argument("--gpu-cells", action="store_true",
+                    help="also a graded cell per GPU-only hidden test (for a course autograded "
+                         "on a CUDA machine; elsewhere they would cost every student points)")
 
     gs = sub.add_parser("gradescope", help="build a Gradescope autograder bundle (zip)")
     gs.add_argument("zip_path", type=Path)
@@ -101,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "nbgrader":
             from .nbgrader import build_course
 
-            build_course(args.out_dir)
+            build_course(args.out_dir, exercises=args.exercise, gpu_cells=args.gpu_cells)
             return 0
         if args.command == "report":
             from .class_report import build_report

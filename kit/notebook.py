@@ -1,68 +1,47 @@
-"""Running the kit's tests from a Jupyter notebook (the nbgrader course).
+"""The kit inside a Jupyter notebook (the nbgrader course).
 
 An exercise notebook is the exercise module cut into cells: the functions a student
-writes live in the notebook's own namespace. The kit's tests reach them through the
-same value boundary as always (:mod:`kit.remote`), with the notebook's namespace as
-the module under test:
+writes live in the notebook's own namespace.
 
 * :func:`check` -- the public tests (``tests/test_<exercise>.py`` next to the
-  notebook): a points table and what failed, never an exception;
-* :func:`grade` -- one hidden grader test function (``graders/test_<exercise>.py``
-  of the course's ``grading/`` folder), used by the locked autograder cells when
-  nbgrader grades a notebook. It prints what failed (never the hidden expected
-  values) and returns the points earned, which nbgrader reads as partial credit;
-  with no point earned it raises, so the cell scores zero;
+  notebook) on the notebook's functions, through the same value boundary as always
+  (:mod:`kit.remote`): a points table and what failed, never an exception;
 * :func:`sibling` -- another exercise, for a module that uses one (a transformer
   block uses ``attention``): the notebook form of ``from .attention import ...``.
-
-Which sibling is used: while the course is graded (``grading/`` is found: nbgrader's
-configuration names it, or it is a folder above the notebook), the instructor's
-reference solution, so that each notebook is graded on its own exercise; while a
-student works, the student's own notebook of that exercise (in the same folder or
-in another assignment folder next to it), else ``exercises/<name>.py`` of the kit.
-
-Notebook tests run in the kernel's own process (nbgrader's model): a notebook is
-not sandboxed. Grade untrusted code with ``python -m graders grade``.
+  While a student works it is the student's own notebook of that exercise (in the
+  same folder or an assignment folder next to it), else the kit's stub -- never a
+  reference solution. Inside a package (a graded submission) it is the module of the
+  same package, exactly what ``from .attention import ...`` imports;
+* :func:`module_source` -- the exercise module a notebook stands for: the code of its
+  module cells, in order. Graded notebooks become this module, and the kit's
+  sandboxed engine grades it (:mod:`graders.nbgrader.preprocessor`): no hidden test
+  ever runs in a notebook's kernel, and nothing here can reach one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
 import os
+import sys
 import tempfile
 import traceback
 import types
 from pathlib import Path
 from typing import Any
 
-import pytest
+from pluggy import HookimplMarker  # pytest's own marker, without importing pytest
 
-GRADING_ENV = "KIT_NBGRADER_GRADING"
-GRADING_DIR = "grading"
 MAX_MESSAGE = 1500
+# Cells that are not part of the exercise module (what the notebook runs, not defines).
+NOT_MODULE = frozenset({"intro", "setup", "scratch", "check", "test", "text", "task"})
+PRELUDE = "from kit.notebook import sibling  # the set-up cell's import (added by the kit)\n"
 _SIBLINGS: dict[str, types.ModuleType] = {}
 
 
-class NoPointsEarned(AssertionError):
-    """No hidden test of this cell passed (the cell scores zero)."""
-
-
 # --------------------------------------------------------------------------- where things are
-
-
-def grading_dir() -> Path | None:
-    """The course's ``grading/`` folder (hidden tests, reference siblings), if reachable."""
-    env = os.environ.get(GRADING_ENV)
-    if env and (Path(env) / "graders").is_dir():
-        return Path(env).resolve()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / GRADING_DIR
-        if (candidate / "graders").is_dir() and (candidate / "pytest.ini").is_file():
-            return candidate
-    return None
 
 
 def _kit_root() -> Path:
@@ -102,16 +81,27 @@ def prepare() -> None:
 
 
 def sibling(exercise: str) -> types.ModuleType:
-    """Another exercise's module: ``MultiHeadAttention = sibling("attention").MultiHeadAttention``."""
+    """Another exercise's module: ``MultiHeadAttention = sibling("attention").MultiHeadAttention``.
+
+    Called from a module of a package (a graded submission, where each notebook became
+    ``<exercise>.py``): that package's ``<exercise>`` module -- the same student's. Else
+    (a notebook's kernel) the student's own notebook of that exercise, else the kit's
+    stub. Never a reference solution.
+    """
+    from .exercises import BY_NAME
+
+    package, _, caller = str(sys._getframe(1).f_globals.get("__name__", "")).rpartition(".")
+    return _sibling(exercise, package if package and caller in BY_NAME else None)
+
+
+def _sibling(exercise: str, package: str | None = None) -> types.ModuleType:
+    """``exercise`` of the implementation ``package``, else of the notebooks around (a kernel)."""
     from .exercises import BY_NAME
 
     if exercise not in BY_NAME:
-        raise ValueError(f"unknown exercise {exercise!r}; known: {', '.join(BY_NAME)}")
-    grading = grading_dir()
-    if grading is not None and (grading / "solutions" / f"{exercise}.py").is_file():
-        from .loader import import_exercise, resolve
-
-        return import_exercise(resolve(str(grading / "solutions")), exercise)
+        raise ValueError(f"exercise: unknown exercise {exercise!r}; known: {', '.join(BY_NAME)}")
+    if package:
+        return importlib.import_module(f"{package}.{exercise}")
     notebook = _sibling_notebook(exercise)
     if notebook is not None:
         return _module_from_notebook(notebook, exercise)
@@ -131,31 +121,64 @@ def _sibling_notebook(exercise: str) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def module_source(nb: dict) -> str:
+    """The exercise module that notebook ``nb`` stands for: its module cells' code, in order.
+
+    Module cells: every code cell but the set-up, scratch, check and graded cells (by the
+    kit's ``metadata.kit.role``; a cell the student added belongs to the module, like the
+    *Helpers* cell). IPython's ``%magic`` and ``!shell`` lines are dropped; the
+    ``from __future__`` imports, then the set-up cell's ``sibling`` import come first.
+    """
+    future, parts = [], [PRELUDE]
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        metadata = cell.get("metadata", {})
+        kit = metadata.get("kit") if isinstance(metadata.get("kit"), dict) else {}
+        nbgrader = metadata.get("nbgrader") if isinstance(metadata.get("nbgrader"), dict) else {}
+        if kit.get("role") in NOT_MODULE or nbgrader.get("grade"):
+            continue
+        lines = [line for line in _source(cell).splitlines()
+                 if not line.lstrip().startswith(("%", "!"))]
+        future += [line for line in lines if line.startswith("from __future__ import")]
+        lines = [line for line in lines if not line.startswith("from __future__ import")]
+        parts.append("\n".join(lines).strip("\n") + "\n")
+    return "".join(f"{line}\n" for line in dict.fromkeys(future)) + "\n\n".join(parts)
+
+
 def _module_from_notebook(path: Path, exercise: str) -> types.ModuleType:
-    """Run the code cells of ``path`` that define the module (not its tests) in a module."""
+    """The module of notebook ``path`` (:func:`module_source`), run once per saved version."""
     key = f"{path.resolve()}:{path.stat().st_mtime_ns}"
     if key in _SIBLINGS:
         return _SIBLINGS[key]
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    source = module_source(json.loads(path.read_text(encoding="utf-8")))
     module = types.ModuleType(f"kit_notebook_{exercise}")
     module.__file__ = str(path)
     _SIBLINGS[key] = module
     try:
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") != "code":
-                continue
-            role = cell.get("metadata", {}).get("kit", {}).get("role")
-            if role not in ("given", "imports", "helpers", "solution"):
-                continue
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            source = "\n".join(line for line in source.splitlines()
-                               if not line.lstrip().startswith(("%", "!")))
-            exec(compile(source, str(path), "exec"), module.__dict__)  # noqa: S102
+        exec(compile(source, str(path), "exec"), module.__dict__)  # noqa: S102
     except BaseException:
         _SIBLINGS.pop(key, None)
         raise
     return module
+
+
+def graded_by_the_kit(test: str) -> None:
+    """What a graded cell does in a kernel: nothing but say how it is graded.
+
+    The kit grades these cells outside the notebook (nbgrader's ``Execute`` step is
+    replaced by the kit's). Should a misconfigured course run them while autograding,
+    they fail -- zero points, never points for an ungraded notebook.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        raise RuntimeError(f"{test}: graded by the kit's engine, not in a kernel; the course's "
+                           "nbgrader_config.py did not load (see nbgrader's log)")
+    print(f"{test}: graded by the kit outside this notebook when you submit it")
 
 
 # --------------------------------------------------------------------------- running tests
@@ -168,7 +191,7 @@ def _session_factory(exercise: str, module: types.ModuleType):
         """The notebook's namespace is the exercise; other exercises are its siblings."""
 
         def import_module(self, name: str):
-            target = module if name == exercise else sibling(name)
+            target = module if name == exercise else _sibling(name)
             return self._remote(self._make_handle(target))
 
     return NotebookSession
@@ -222,7 +245,7 @@ class _Collector:
 
         set_session_factory(config, self.factory)
 
-    @pytest.hookimpl(hookwrapper=True)
+    @HookimplMarker("pytest")(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         from .pytest_plugin import points_of
 
@@ -268,6 +291,8 @@ def _run(exercise: str, namespace: dict, target: str, *, ini: str, rootdir: Path
             "-p", "no:cacheprovider", "-p", "no:faulthandler", "-p", "no:randomly",
             "-p", "no:unraisableexception", "-p", "no:threadexception",
             "--assert=plain", "--no-points", "-q", "--impl", str(impl_dir), "-W", "ignore"]
+    import pytest
+
     log = io.StringIO()
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         code = pytest.main(args, plugins=[collector])
@@ -317,28 +342,3 @@ def check(exercise: str, namespace: dict[str, Any]) -> None:
         print(f"the public tests could not run (pytest exit code {code}):\n{log[-3000:]}")
         return
     _report(f"public tests of {exercise}", records)
-
-
-def grade(exercise: str, test: str, namespace: dict[str, Any]) -> float:
-    """Run the hidden grader test ``test`` of ``exercise``; the points earned (nbgrader's
-    partial credit). Raises :class:`NoPointsEarned` when none was earned."""
-    grading = grading_dir()
-    if grading is None:
-        raise RuntimeError(f"the hidden tests are not available here (no {GRADING_DIR}/ folder; "
-                           f"nbgrader's configuration sets {GRADING_ENV})")
-    graders = grading / "graders" / f"test_{exercise}.py"
-    siblings = grading / "solutions"
-    if not siblings.is_dir():
-        siblings = grading
-    code, records, log = _run(exercise, namespace, f"{graders}::{test}",
-                              ini=str(grading / "pytest.ini"), rootdir=grading, impl_dir=siblings)
-    if code not in (0, 1) or not records:
-        log_file = Path.cwd() / f"kit-grading-{exercise}-{test}.log"
-        with contextlib.suppress(OSError):
-            log_file.write_text(log, encoding="utf-8")
-        raise RuntimeError(f"{test}: the hidden tests could not run (pytest exit code {code}); "
-                           f"a problem of the course set-up, not of your code; log: {log_file.name}")
-    earned, possible = _report(test, records)
-    if earned == 0:
-        raise NoPointsEarned(f"{test}: 0 / {possible} points")
-    return float(earned)
