@@ -1,12 +1,25 @@
-"""Hidden graders for data_privacy."""
+"""Hidden graders for data_privacy.
+
+The corpus tests score on ``graders/data/pii_heldout.jsonl``: sentences written for the
+graders in the same way as the kit's public corpus (``kit/data/pii_corpus.jsonl``) and
+labelled by the same rules, that the student copy does not contain -- so a submission
+that looks sentences up in the public corpus scores nothing here
+(``graders/selftests/test_kit_gives_no_answers.py`` checks both).
+"""
+
+from pathlib import Path
 
 import pytest
 
 from kit.checks import expect_equal, expect_raises, expect_type
 from kit.datasets_privacy import KINDS, NEGATIVE_KINDS, load_pii_corpus, precision_recall
 
-CORPUS = load_pii_corpus()
+HELDOUT = Path(__file__).resolve().parent / "data" / "pii_heldout.jsonl"
+CORPUS = load_pii_corpus(HELDOUT)  # held out: never shipped to students
 THRESHOLD = 0.9  # precision and recall per kind asked of a submission (the reference: 1.0)
+# Hard negatives count only where the redactor still finds the PII next to them: at least
+# this share of the PII in the sentences holding them (doing nothing leaves them alone, too).
+NEGATIVES_RECALL = 0.5
 
 
 def _findings(findings, what):
@@ -209,7 +222,7 @@ def test_redact_rejects_non_strings(impl, bad):
 def _corpus_predictions(impl):
     predictions = []
     for record in CORPUS:
-        _, findings = _redact(impl, record["text"], f"redact_pii(corpus sentence {record['id']})")
+        _, findings = _redact(impl, record["text"], f"redact_pii(held-out corpus sentence {record['id']})")
         predictions.append([f[:3] for f in findings])
     return predictions
 
@@ -226,27 +239,36 @@ def test_corpus_precision_and_recall(corpus_scores, kind):
     _, table = corpus_scores
     row = table[kind]
     assert row["recall"] >= THRESHOLD, (
-        f"{kind}: recall {row['recall']:.2f} on the kit's PII corpus ({row['tp']} of {row['gold']} found "
-        f"exactly) is below {THRESHOLD}: some written forms of {kind} are missed, or their offsets are off "
-        "(python -m kit.pii_report --errors lists them)")
+        f"{kind}: recall {row['recall']:.2f} on held-out sentences like those of the kit's PII corpus is "
+        f"below {THRESHOLD}: some written forms of {kind} that the rules in the stub's docstring allow are "
+        "missed, or their offsets are off (python -m kit.pii_report --errors shows your mistakes on the "
+        "public corpus; the rules, not that corpus's sentences, are what is scored)")
     assert row["precision"] >= THRESHOLD, (
-        f"{kind}: precision {row['precision']:.2f} on the kit's PII corpus ({row['tp']} of "
-        f"{row['predicted']} findings right) is below {THRESHOLD}: too many things that are not {kind} "
-        "are redacted as such")
+        f"{kind}: precision {row['precision']:.2f} on held-out sentences like those of the kit's PII corpus "
+        f"is below {THRESHOLD}: too many things that are not {kind} by the stub's rules are redacted as such")
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("what", NEGATIVE_KINDS)
 def test_corpus_hard_negatives_left_alone(corpus_scores, what):
     predictions, _ = corpus_scores
-    hits = []
+    touched = found = gold = 0
     for record, predicted in zip(CORPUS, predictions):
-        for negative in record["not_pii"]:
-            if negative["what"] == what and any(start < negative["end"] and negative["start"] < end
-                                                for _, start, end in predicted):
-                hits.append(record["id"])
-    assert not hits, (f"corpus sentences {sorted(set(hits))}: something that is a {what.replace('_', ' ')} "
-                      "(not PII) was redacted")
+        negatives = [n for n in record["not_pii"] if n["what"] == what]
+        if not negatives:
+            continue
+        touched += sum(any(start < n["end"] and n["start"] < end for _, start, end in predicted)
+                       for n in negatives)
+        expected = {(s["kind"], s["start"], s["end"]) for s in record["pii"]}
+        found += len(expected & set(map(tuple, predicted)))
+        gold += len(expected)
+    name = what.replace("_", " ")
+    assert not touched, (f"held-out corpus: {touched} thing(s) that are a {name} (not PII) were redacted"
+                         "\n  hint: the stub's docstring lists what is not PII and the boundary rules")
+    assert found >= NEGATIVES_RECALL * gold, (
+        f"held-out corpus: in the sentences holding a {name}, less than {NEGATIVES_RECALL:.0%} of the PII "
+        "was found exactly: leaving the hard negatives alone counts only while the PII next to them is "
+        "still redacted")
 
 
 # --------------------------------------------------------------------------- Luhn

@@ -18,6 +18,10 @@ line::
 :func:`precision_recall` scores a list of predicted ``(kind, start, end)`` per sentence
 against the corpus: a prediction counts only with exactly the right kind and offsets.
 
+This corpus is for practice: the hidden graders score ``redact_pii`` on held-out
+sentences written the same way and following the same rules, which the kit does not
+ship (so learning this file's answers by heart earns nothing).
+
     >>> corpus = load_pii_corpus()
     >>> len(corpus), corpus[0]["pii"][0]["kind"]
     (95, 'EMAIL')
@@ -27,8 +31,8 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CORPUS = DATA_DIR / "pii_corpus.jsonl"
@@ -38,10 +42,10 @@ NEGATIVE_KINDS: tuple[str, ...] = ("year", "price", "order", "version", "date", 
                                    "card_invalid", "ssn_invalid", "phone_like", "ip_like")
 
 
-@functools.lru_cache(maxsize=1)
-def _load() -> tuple[dict, ...]:
+@functools.lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[dict, ...]:
     records = []
-    with open(CORPUS, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         for line_no, line in enumerate(f, 1):
             if not line.strip():
                 continue
@@ -49,21 +53,25 @@ def _load() -> tuple[dict, ...]:
             text = record["text"]
             for span in record["pii"]:
                 if span["kind"] not in KINDS:
-                    raise ValueError(f"{CORPUS.name}:{line_no}: unknown PII kind {span['kind']!r}")
+                    raise ValueError(f"{path.name}:{line_no}: unknown PII kind {span['kind']!r}")
             for span in record["not_pii"]:
                 if span["what"] not in NEGATIVE_KINDS:
-                    raise ValueError(f"{CORPUS.name}:{line_no}: unknown negative {span['what']!r}")
+                    raise ValueError(f"{path.name}:{line_no}: unknown negative {span['what']!r}")
             for span in record["pii"] + record["not_pii"]:
                 if text[span["start"]:span["end"]] != span["text"]:
-                    raise ValueError(f"{CORPUS.name}:{line_no}: offsets {span['start']}:{span['end']} "
+                    raise ValueError(f"{path.name}:{line_no}: offsets {span['start']}:{span['end']} "
                                      f"do not give {span['text']!r}")
             records.append(record)
     return tuple(records)
 
 
-def load_pii_corpus() -> list[dict]:
-    """The corpus as a list of dicts (fresh copies: changing them changes nothing)."""
-    return json.loads(json.dumps(_load()))
+def load_pii_corpus(path: str | Path | None = None) -> list[dict]:
+    """The corpus as a list of dicts (fresh copies: changing them changes nothing).
+
+    ``path``: another file in the same format (default: the kit's corpus); it is checked
+    the same way (known kinds, offsets that give the text).
+    """
+    return json.loads(json.dumps(_load(Path(CORPUS if path is None else path).resolve())))
 
 
 def precision_recall(predictions: Iterable[Iterable[tuple[str, int, int]]],

@@ -5,7 +5,9 @@ written for the kit, with every e-mail address, phone number, payment card numbe
 IPv4 address and US social security number marked, and hard negatives (years, prices,
 order numbers, version strings, dates, card-like numbers failing the Luhn check, ...).
 A finding counts only with exactly the right kind and offsets. The graders ask for at
-least 0.9 per kind (the reference reaches 1.0). Run it from the kit's folder::
+least 0.9 per kind (the reference reaches 1.0) on held-out sentences of the same sort
+that the kit does not ship: figures here are practice, the rules in the stub are what
+is scored. Run it from the kit's folder::
 
     python -m kit.pii_report                           # your exercises/data_privacy.py
     python -m kit.pii_report --errors                  # ... and every wrong finding
