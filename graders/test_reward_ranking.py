@@ -22,7 +22,7 @@ import torch
 
 from kit.checks import expect_close, expect_equal, expect_raises, expect_tensor, expect_type
 from kit.datasets import PREFERENCE_FEATURES, expert_rankings, preference_pairs
-from kit.remote import call_with_grad, count_torch_ops, is_instance
+from kit.remote import call_with_grad, count_torch_ops, inspect_call, is_instance, state_after
 
 
 def log_sigmoid(x):
@@ -331,15 +331,15 @@ def test_train_reward_model_follows_the_recipe(impl):
     chosen, rejected = preference_pairs(30, k=3, seed=5)
     model = _linear_model(chosen.shape[1], seed=1)
     reference = copy.deepcopy(model)
-    losses = impl.train_reward_model(model, chosen, rejected, epochs=15, lr=0.03)
+    losses, changed = inspect_call(impl.train_reward_model, model, chosen, rejected, epochs=15, lr=0.03)
     expected = _reference_training(reference, chosen, rejected, 15, 0.03)
     expect_type(losses, list, "train_reward_model(...)")
     assert all(type(v) is float for v in losses), "the losses should be Python floats"
     expect_close(np.array(losses), np.array(expected), "losses per epoch", atol=1e-5, rtol=1e-4,
                  hint="full batch, one Adam step per epoch, the loss recorded BEFORE that epoch's step; "
                       "did you forget optimizer.zero_grad()?")
-    expect_close(model[0].weight.detach(), reference[0].weight.detach(), "trained weights",
-                 atol=1e-5, rtol=1e-4)
+    expect_close(state_after(changed, 0, model)["0.weight"], reference[0].weight.detach(),
+                 "trained weights", atol=1e-5, rtol=1e-4, hint="train the model it was given, in place")
 
 
 @pytest.mark.points(1)
@@ -350,9 +350,10 @@ def test_train_reward_model_leaves_frozen_parameters_alone(impl):
     model[0].weight.requires_grad_(False)
     frozen = model[0].weight.detach().clone()
     last = model[2].weight.detach().clone()
-    impl.train_reward_model(model, chosen, rejected, epochs=5, lr=0.1)
-    assert torch.equal(model[0].weight.detach(), frozen), "a parameter with requires_grad=False changed"
-    assert not torch.equal(model[2].weight.detach(), last), "the trainable parameters did not change"
+    _, changed = inspect_call(impl.train_reward_model, model, chosen, rejected, epochs=5, lr=0.1)
+    after = state_after(changed, 0, model)
+    assert torch.equal(after["0.weight"], frozen), "a parameter with requires_grad=False changed"
+    assert not torch.equal(after["2.weight"], last), "the trainable parameters did not change"
 
 
 @pytest.mark.points(1)
