@@ -248,15 +248,18 @@ def flash_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *, is_cau
         gives zeros (as SDPA does); ``B * H * L == 0`` an empty tensor. Inputs are not
         modified. Forward only: the result does not track gradients.
 
-    Raises (checked in this order; the message names the argument):
-        TypeError: ``q``, ``k`` or ``v`` is not a ``torch.Tensor``.
-        ValueError: ``q``, ``k`` or ``v`` does not have 4 dimensions.
-        TypeError: a dtype other than float16/bfloat16/float32, or ``q``, ``k``, ``v``
-            with different dtypes.
+    Raises (checked in this order; every message names the argument it is about, as
+    spelled in the signature -- the rest of the wording is yours):
+        TypeError: ``q``, ``k`` or ``v`` is not a ``torch.Tensor`` (name that one).
+        ValueError: ``q``, ``k`` or ``v`` does not have 4 dimensions (name that one).
+        TypeError: ``q``, ``k`` or ``v`` has a dtype other than float16/bfloat16/float32,
+            or ``q``, ``k``, ``v`` have different dtypes (name them).
         ValueError: ``q``, ``k``, ``v`` on different devices, or (without the
-            interpreter) not on a CUDA device.
-        ValueError: ``D = q.shape[-1]`` not in {16, 32, 64, 128}; ``k`` not of shape
-            ``(B, H, S, D)`` for ``q``'s ``B``, ``H``, ``D``; ``v.shape != k.shape``.
+            interpreter) not on a CUDA device (name them).
+        ValueError: ``q``'s head dimension ``D = q.shape[-1]`` not in {16, 32, 64, 128}
+            (name ``q``).
+        ValueError: ``k`` not of shape ``(B, H, S, D)`` for ``q``'s ``B``, ``H``, ``D``
+            (name ``k``); ``v.shape != k.shape`` (name ``v``).
         TypeError: ``is_causal`` is not a ``bool``; ``scale`` is not ``None``, an
             ``int`` or a ``float`` (a ``bool`` is not a scale).
         ValueError: ``scale`` is not finite (nan or inf).

@@ -266,7 +266,8 @@ def _check_attention_inputs(q, k, v, is_causal, scale) -> None:
                         f"{q.dtype}, {k.dtype}, {v.dtype}")
     B, H, L, D = q.shape
     if D not in HEAD_DIMS:
-        raise ValueError(f"head dimension D = {D} is not supported; expected one of {HEAD_DIMS}")
+        raise ValueError(f"head dimension D = q.shape[-1] = {D} is not supported; expected one "
+                         f"of {HEAD_DIMS}")
     if (k.shape[0], k.shape[1], k.shape[3]) != (B, H, D) or v.shape != k.shape:
         raise ValueError(f"k and v must have shape (B, H, S, D) = ({B}, {H}, S, {D}), got "
                          f"k {tuple(k.shape)}, v {tuple(v.shape)}")
@@ -278,13 +279,14 @@ def _check_attention_inputs(q, k, v, is_causal, scale) -> None:
     if {k.device, v.device} != {q.device}:
         raise ValueError(f"q, k, v must be on one device, got {q.device}, {k.device}, {v.device}")
     if q.device.type != "cuda" and not INTERPRET:
-        raise ValueError(f"the tensors are on {q.device}: the kernels need CUDA tensors (or "
+        raise ValueError(f"q, k, v are on {q.device}: the kernels need CUDA tensors (or "
                          "Triton's CPU interpreter: TRITON_INTERPRET=1 before importing)")
 
 
 def _check_backward_inputs(grad_out, q, k, v, out, lse, is_causal, scale) -> None:
     """Given: ``_check_attention_inputs``, then grad_out and out: tensors of q's shape and
-    dtype; lse: a float32 ``(B, H, L)`` tensor; all on q's device."""
+    dtype; lse: a float32 ``(B, H, L)`` tensor; all on q's device. Each message names the
+    argument at fault."""
     results = {"grad_out": grad_out, "out": out, "lse": lse}
     wrong_type = [name for name, t in results.items() if not isinstance(t, torch.Tensor)]
     if wrong_type:
@@ -398,8 +400,14 @@ def flash_attention_backward(grad_out: torch.Tensor, q: torch.Tensor, k: torch.T
         output gradient ``grad_out``, within the dtype's tolerance. Zeros when ``S == 0``
         or ``B * H * L == 0``. Inputs are not modified.
 
-    Raises:
-        The errors of ``_check_backward_inputs`` (given): call it first.
+    Raises (the message names the argument at fault, as spelled in the signature):
+        The errors of ``_check_backward_inputs`` (given): call it first. ``TypeError``
+        if ``grad_out``, ``out`` or ``lse`` is not a tensor, ``grad_out`` or ``out``
+        has another dtype than ``q``, or ``lse`` is not float32; ``ValueError`` if
+        ``grad_out`` or ``out`` is not shaped like ``q``, ``lse`` is not ``(B, H, L)``,
+        or ``grad_out``, ``out`` or ``lse`` is on another device than ``q``; and, by
+        ``_check_attention_inputs``, the errors of ``flash_attention`` about ``q``,
+        ``k``, ``v``, ``is_causal`` and ``scale``.
 
     Steps: check; ``scale = 1 / sqrt(D)`` when ``None`` (a float otherwise); the empty
     cases; ``torch.empty`` for ``dq``, ``dk``, ``dv``; ``_launch_backward(...)``.

@@ -83,8 +83,18 @@ def test_explicit_scale(impl):
 @pytest.mark.points(1)
 def test_unsupported_head_dim_is_a_value_error(impl):
     q, k, v = make_qkv(1, 1, 8, 8, 48)
-    with expect_raises(ValueError, "flash_attention with D=48", match="D|head"):
+    with expect_raises(ValueError, "flash_attention with D=48 (D is q.shape[-1])",
+                       arg="q"):
         impl.flash_attention(q, k, v)
+
+
+@pytest.mark.points(1)
+def test_is_causal_must_be_a_bool(impl):
+    # The kit's rule: the message names the argument at fault, e.g. "is_causal must be a
+    # bool, got int" (the rest of the wording is yours).
+    q, k, v = make_qkv(1, 1, 8, 8, 16)
+    with expect_raises(TypeError, "flash_attention(q, k, v, is_causal=1)", arg="is_causal"):
+        impl.flash_attention(q, k, v, is_causal=1)
 
 
 @pytest.mark.feedback

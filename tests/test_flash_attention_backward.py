@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from kit.attention_checks import expect_gradients, random_attention_inputs
-from kit.checks import expect_close, expect_tensor
+from kit.checks import expect_close, expect_raises, expect_tensor
 from kit.perf import attention_backward_flops, check_throughput, device_name, sdpa, sdpa_backward
 from kit.remote import call_with_grad, count_torch_ops
 
@@ -138,6 +138,17 @@ def test_training_through_autograd(impl):
                      hint="save q, k, v, out and lse in forward (ctx.save_for_backward) and "
                           "pass them, with is_causal and scale, to flash_attention_backward "
                           "(when the other tests here fail too, fix the kernels first)")
+
+
+@pytest.mark.points(1)
+def test_lse_of_another_dtype_is_a_type_error(impl):
+    # _check_backward_inputs (given) raises it: call it first. Its messages follow the
+    # kit's rule: each names the argument at fault.
+    q, k, v, do = make_inputs(1, 1, 4, 4, 16)
+    ref = expected(q, k, v)
+    with expect_raises(TypeError, "flash_attention_backward(..., lse in float64)", arg="lse"):
+        impl.flash_attention_backward(do, q, k, v, ref["out"].to(DEVICE),
+                                      ref["lse"].double().to(DEVICE))
 
 
 COMPUTE_OPS = {"mm", "bmm", "matmul", "baddbmm", "addmm", "einsum", "mul", "div", "add", "sub",

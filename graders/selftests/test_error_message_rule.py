@@ -28,10 +28,7 @@ from kit.checks import ERROR_MESSAGE_RULE, expect_raises, names_argument
 from kit.exercises import EXERCISES
 from kit.loader import REPO_ROOT
 
-# The flash_attention* tests are owned by the GPU track's own clean-up (issue 15, parts 4-7);
-# until they move to arg=, they are left out of the two scans below.
-NOT_YET = {"flash_attention", "flash_attention_backward"}
-CPU_EXERCISES = [e.name for e in EXERCISES if e.name not in NOT_YET]
+NAMES = [e.name for e in EXERCISES]
 
 
 def _expect_raises_calls(path: Path):
@@ -43,7 +40,7 @@ def _expect_raises_calls(path: Path):
 
 
 def _test_files():
-    for name in CPU_EXERCISES:
+    for name in NAMES:
         for folder in ("tests", "graders"):
             path = REPO_ROOT / folder / f"test_{name}.py"
             if path.is_file():
@@ -60,7 +57,7 @@ def test_messages_are_checked_only_by_the_rule(name, path):
         "(expect_raises(..., arg=NAME)), never with match=:\n  " + "\n  ".join(offending))
 
 
-@pytest.mark.parametrize("name", CPU_EXERCISES)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_exercise_shows_the_rule_in_a_public_test(name):
     path = REPO_ROOT / "tests" / f"test_{name}.py"
     assert any("arg" in keywords for _, _, keywords in _expect_raises_calls(path)), (
@@ -164,11 +161,11 @@ def test_reworded_reference_keeps_every_message_point(tmp_path):
     impl.mkdir()
     for source in (REPO_ROOT / "solutions").glob("*.py"):
         text = source.read_text(encoding="utf-8")
-        if source.stem in CPU_EXERCISES:
+        if source.stem in NAMES:
             text += REWORD
         (impl / source.name).write_text(text, encoding="utf-8")
     node_ids = []
-    for name in CPU_EXERCISES:
+    for name in NAMES:
         path = REPO_ROOT / "graders" / f"test_{name}.py"
         node_ids += [f"graders/test_{name}.py::{test}" for test in _message_tests(path)]
     assert len(node_ids) >= 30, node_ids
