@@ -525,7 +525,7 @@ FUNCTIONS = ["gradient_x_input", "integrated_gradients", "occlusion"]
 @pytest.mark.parametrize("name,make,exc,match", BAD_COMMON, ids=[b[0] for b in BAD_COMMON])
 def test_bad_common_arguments(impl, function, name, make, exc, match):
     model, x, target = make()
-    with expect_raises(exc, f"{function} [{name}]", match=match):
+    with expect_raises(exc, f"{function} [{name}]", arg=match):
         getattr(impl, function)(model, x, target)
 
 
@@ -546,7 +546,7 @@ BAD_IG = [
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name,kwargs,exc,match", BAD_IG, ids=[b[0] for b in BAD_IG])
 def test_integrated_gradients_bad_arguments(impl, name, kwargs, exc, match):
-    with expect_raises(exc, f"integrated_gradients [{name}]", match=match):
+    with expect_raises(exc, f"integrated_gradients [{name}]", arg=match):
         impl.integrated_gradients(_model(), _x(), 0, **kwargs)
 
 
@@ -562,7 +562,7 @@ BAD_OCCLUSION = [
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name,baseline,exc,match", BAD_OCCLUSION, ids=[b[0] for b in BAD_OCCLUSION])
 def test_occlusion_bad_arguments(impl, name, baseline, exc, match):
-    with expect_raises(exc, f"occlusion [{name}]", match=match):
+    with expect_raises(exc, f"occlusion [{name}]", arg=match):
         impl.occlusion(_model(), _x(), 0, baseline)
 
 
@@ -575,8 +575,8 @@ BAD_TOP = [
     ("tokens-ints", lambda: (torch.ones(2), [1, 2], 1), TypeError, "tokens"),
     ("tokens-length", lambda: (torch.ones(2), ["a", "b", "c"], 1), ValueError, "tokens"),
     ("k-float", lambda: (torch.ones(2), ["a", "b"], 1.0), TypeError, "k"),
-    ("k-zero", lambda: (torch.ones(2), ["a", "b"], 0), ValueError, r"\bk\b"),
-    ("k-too-large", lambda: (torch.ones(2), ["a", "b"], 3), ValueError, r"\bk\b"),
+    ("k-zero", lambda: (torch.ones(2), ["a", "b"], 0), ValueError, "k"),
+    ("k-too-large", lambda: (torch.ones(2), ["a", "b"], 3), ValueError, "k"),
 ]
 
 
@@ -584,7 +584,7 @@ BAD_TOP = [
 @pytest.mark.parametrize("name,make,exc,match", BAD_TOP, ids=[b[0] for b in BAD_TOP])
 def test_top_tokens_bad_arguments(impl, name, make, exc, match):
     attributions, tokens, k = make()
-    with expect_raises(exc, f"top_tokens [{name}]", match=match):
+    with expect_raises(exc, f"top_tokens [{name}]", arg=match):
         impl.top_tokens(attributions, tokens, k)
 
 
@@ -592,8 +592,8 @@ BAD_RANK = [
     ("first-list", lambda: ([1.0, 2.0], torch.ones(2)), TypeError, "first"),
     ("second-int", lambda: (torch.ones(2), torch.ones(2, dtype=torch.long)), TypeError, "second"),
     ("first-2d", lambda: (torch.ones(2, 2), torch.ones(4)), ValueError, "first"),
-    ("lengths", lambda: (torch.ones(3), torch.ones(4)), ValueError, "first|second|length"),
-    ("one-value", lambda: (torch.ones(1), torch.ones(1)), ValueError, "first|second"),
+    ("lengths", lambda: (torch.ones(3), torch.ones(4)), ValueError, ("first", "second")),
+    ("one-value", lambda: (torch.ones(1), torch.ones(1)), ValueError, ("first", "second")),
     ("second-nan", lambda: (torch.ones(2), torch.tensor([1.0, math.nan])), ValueError, "second"),
 ]
 
@@ -602,7 +602,7 @@ BAD_RANK = [
 @pytest.mark.parametrize("name,make,exc,match", BAD_RANK, ids=[b[0] for b in BAD_RANK])
 def test_rank_correlation_bad_arguments(impl, name, make, exc, match):
     first, second = make()
-    with expect_raises(exc, f"rank_correlation [{name}]", match=match):
+    with expect_raises(exc, f"rank_correlation [{name}]", arg=match):
         impl.rank_correlation(first, second)
 
 
@@ -619,5 +619,5 @@ BAD_RANDOMIZATION = [
                          ids=[b[0] for b in BAD_RANDOMIZATION])
 def test_randomization_similarity_bad_arguments(impl, name, make, exc, match):
     model, randomized_model, method = make()
-    with expect_raises(exc, f"randomization_similarity [{name}]", match=match):
+    with expect_raises(exc, f"randomization_similarity [{name}]", arg=match):
         impl.randomization_similarity(model, randomized_model, _x(), 0, method)

@@ -277,14 +277,19 @@ ERROR_MESSAGE_RULE = ("every TypeError/ValueError your code raises names the off
 
 
 def names_argument(message: str, arg: str | tuple[str, ...]) -> bool:
-    """Whether ``message`` names ``arg`` (or one of several): a case-insensitive substring test.
+    """Whether ``message`` names ``arg`` (or one of several) as a whole word, in any case.
 
     This is the whole of the rule's check: the wording around the name is free, and
     an underscore may be written as a space (``student logits`` names ``student_logits``).
+    A name must stand as a word of its own (``q`` in ``"q: expected a tensor"``, not the
+    ``q`` of ``"sequence"``), so one-letter arguments are checked as strictly as long ones.
     """
     names = (arg,) if isinstance(arg, str) else tuple(arg)
-    text = message.lower()
-    return any(name.lower() in text or name.lower().replace("_", " ") in text for name in names)
+    for name in names:
+        pattern = "[_ ]".join(re.escape(part) for part in name.split("_"))
+        if re.search(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", message, flags=re.IGNORECASE):
+            return True
+    return False
 
 
 @contextlib.contextmanager

@@ -93,9 +93,9 @@ def test_cluster_leakage_on_the_toy_embeddings(impl):
 @pytest.mark.points(1)
 def test_errors_name_the_argument(impl):
     toy = toy_embeddings()
-    with expect_raises(ValueError, "weat_effect_size with an empty X", match="X"):
+    with expect_raises(ValueError, "weat_effect_size with an empty X", arg="X"):
         impl.weat_effect_size([], Y, A, B, toy)
     with expect_raises(KeyError, "weat_effect_size with an unknown word in A", match="unicorn"):
         impl.weat_effect_size(X, Y, A + ["unicorn"], B, toy)
-    with expect_raises(ValueError, "weat_p_value(permutations=0)", match="permutations"):
+    with expect_raises(ValueError, "weat_p_value(permutations=0)", arg="permutations"):
         impl.weat_p_value(X, Y, A, B, toy, permutations=0)

@@ -81,5 +81,5 @@ def test_a_model_agrees_with_itself(impl):
 @pytest.mark.points(1)
 def test_steps_zero_is_a_value_error(impl):
     model, x = linear_example()
-    with expect_raises(ValueError, "integrated_gradients(..., steps=0)", match="steps"):
+    with expect_raises(ValueError, "integrated_gradients(..., steps=0)", arg="steps"):
         impl.integrated_gradients(model, x, 0, steps=0)
