@@ -3,8 +3,9 @@
 Public tests (``tests/``) may show the expected value; hidden graders
 (``graders/``) never do, nor any number from which it could be rebuilt (an error
 size is told as a coarse bucket). The pytest plugin sets :func:`revealing` for each
-test from where its file lives, so the same check serves both. Type, shape and dtype are always checked before values,
-so a ``(1, L, D)`` result for ``(B, L, D)`` fails even where it would broadcast.
+test from where its file lives, so the same check serves both. Type, shape and dtype
+are always checked before values, so a ``(1, L, D)`` result for ``(B, L, D)`` fails
+even where it would broadcast.
 
 Every check raises :class:`CheckFailure` (an ``AssertionError``) with a message a
 student can act on. None of them swallows ``NotImplementedError``.
@@ -16,7 +17,8 @@ import contextlib
 import contextvars
 import math
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -311,7 +313,7 @@ def expect_raises(exc_type: type[BaseException] | tuple, what: str, *,
         yield
     except NotImplementedError:
         raise
-    except exc_type as exc:  # noqa: PERF203
+    except exc_type as exc:
         if arg is not None and not names_argument(str(exc), arg):
             names = arg if isinstance(arg, str) else " or ".join(arg)
             _fail(what, f"raised {type(exc).__name__} as it should, but its message {str(exc)!r} "

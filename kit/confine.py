@@ -42,7 +42,7 @@ import os
 import stat
 import struct
 import sys
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 __all__ = ["landlock_abi", "restrict_filesystem", "forbid_network", "apply", "worker_paths"]
 

@@ -1,4 +1,5 @@
-"""Data for the multi-task, label-quality, fine-tuning, n-shot and reward-ranking exercises (complete; not a stub).
+"""Data for the multi-task, label-quality, fine-tuning, n-shot and reward-ranking exercises
+(complete; not a stub).
 
 * :func:`labelled_sentences` -- the kit's labelled set (``kit/data/topics.tsv``): 90 short
   sentences written for the kit, each labelled twice, with a **topic** (sport, food,

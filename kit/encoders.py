@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn

@@ -38,9 +38,9 @@ from __future__ import annotations
 import functools
 import gzip
 import importlib.util
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 #: The parts of speech, as WordNet's letters.
 POS_TAGS: tuple[str, ...] = ("n", "v", "a", "r")
@@ -89,14 +89,14 @@ def _forms() -> dict[str, dict[str, str]]:
     return forms
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def known_lemmas(pos: str) -> frozenset[str]:
     """The lower-case lemmas (base forms) known for ``pos`` (``ValueError`` for another tag)."""
     _check_pos(pos)
     return frozenset(_forms()[pos].values())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def exceptions(pos: str) -> Mapping[str, str]:
     """The irregular forms of ``pos``: a read-only ``{form: lemma}`` (``ValueError`` for another tag).
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 
 from . import checks, layout
+from .boundary.session import LocalSession, Session
 from .exercises import BY_NAME, EXERCISES, exercise_of_test_file
 from .loader import ImplementationError, ImplSpec, default_spec_from_env, resolve
-from .boundary.session import LocalSession, Session
 from .remote import ModuleProxy
 
 SPEC_KEY = pytest.StashKey[ImplSpec]()

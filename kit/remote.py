@@ -15,7 +15,8 @@ the grading worker alike:
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .boundary.handles import Remote, describe, is_instance, type_name
 from .boundary.session import LocalSession, Session

@@ -29,7 +29,7 @@ next-word loss, and greedy generation one word at a time.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 SENTENCE = ("Jane, who lives in New York and works as a software engineer, "
             "loves exploring new restaurants in the city")

@@ -17,7 +17,8 @@ import itertools
 import os
 import sys
 import traceback
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import codec
 from .handles import describe

@@ -20,7 +20,8 @@ from __future__ import annotations
 import builtins
 import copy
 import itertools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import codec
 from .handles import Remote

@@ -87,7 +87,7 @@ class Worker:
                 return
             try:
                 self.send(self.implementation.run(self.decode_request(message)))
-            except BaseException as exc:  # noqa: BLE001 - SystemExit in student code included
+            except BaseException as exc:  # SystemExit in student code included
                 if isinstance(exc, KeyboardInterrupt):
                     raise
                 self.send_error(exc)
