@@ -45,7 +45,6 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse the synthetic class kept in --keep")
     args = parser.parse_args()
 
-    from graders.class_report import build_report
     from graders.class_report.sample import make_class
     from graders.misconceptions import annotate, load_signatures
 

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-import triton  # noqa: E402
+import torch
+import torch.nn.functional as F
+import triton
 
-from kit.perf import attention_backward_flops, attention_flops, median_ms_local, tflops  # noqa: E402
+from kit.perf import attention_backward_flops, attention_flops, median_ms_local, tflops
 
 FORWARD_CANDIDATES = [(bm, bn, w, st) for bm, bn in ((64, 64), (128, 64), (128, 128), (128, 32))
                       for w in (4, 8) for st in (2, 3, 4)]

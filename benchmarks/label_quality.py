@@ -20,8 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kit.datasets import flipped_news  # noqa: E402
-from kit.loader import import_exercise, resolve  # noqa: E402
+from kit.datasets import flipped_news
+from kit.loader import import_exercise, resolve
 
 
 def main(argv: list[str] | None = None) -> int:

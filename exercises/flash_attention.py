@@ -100,7 +100,6 @@ the bookkeeping ones (checks, ``torch.empty_like``/``torch.zeros_like``).
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 
 import torch

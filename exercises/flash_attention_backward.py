@@ -100,7 +100,6 @@ import triton.language as tl
 
 from .flash_attention import DTYPES, HEAD_DIMS, INTERPRET, LOG2E, _launch
 
-
 # --------------------------------------------------------------------------- given: delta
 
 

@@ -50,7 +50,7 @@ the rising accuracies.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -115,7 +115,7 @@ class NGramLanguageModel:
         """
         raise NotImplementedError("next_word_prediction.NGramLanguageModel.__init__: not implemented yet")
 
-    def fit(self, corpus: list[list[str]]) -> "NGramLanguageModel":
+    def fit(self, corpus: list[list[str]]) -> NGramLanguageModel:
         """Count the n-grams of ``corpus`` (a list of sentences, each a list of str).
 
         Returns ``self`` (so ``NGramLanguageModel(3).fit(corpus)`` works). Calling

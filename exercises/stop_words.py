@@ -45,8 +45,8 @@ str, got tuple"`` or ``"stop_words: expected an iterable of str, not a single st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
-from typing import Iterable
 
 
 def load_stop_words(filename: str = "stop_words_en.txt") -> frozenset[str]:

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from kit.remote import inspect_call
 from kit.checks import expect_array, expect_equal, expect_raises, expect_str_list
+from kit.remote import inspect_call
 
 COURSE_DOCS = [["cat", "chased", "mouse", "swiftly"], ["mouse", "chased", "cat"]]
 POOL = ["cat", "Cat", "CAT", "dog", "mouse", "chased", "swiftly", ".", ",", "!", "don't",

@@ -51,7 +51,6 @@ def test_model_is_an_nn_module(impl):
 @pytest.mark.points(1)
 def test_extra_leading_dimensions_pass_through(impl):
     encoder, heads = _model_parts()
-    model = impl.MultiTaskModel(encoder, heads)
     x = _x(2, 3, 6, dtype=torch.float64)
     encoder64, head64 = copy.deepcopy(encoder).double(), copy.deepcopy(heads["topic"]).double()
     model64 = impl.MultiTaskModel(encoder64, {"topic": head64})

@@ -5,8 +5,8 @@ from importlib import resources
 
 import pytest
 
-from kit.remote import inspect_call
 from kit.checks import expect_equal, expect_raises, expect_str_list
+from kit.remote import inspect_call
 
 
 def _pinned_file():

@@ -392,7 +392,7 @@ def test_pipeline_words_in_the_same_contexts_get_the_same_direction(impl):
     counts = impl.cooccurrence_matrix(docs, vocabulary, window=2)
     vectors = impl.svd_embeddings(impl.ppmi(counts), 4)
     cat, dog, car = (vectors[vocabulary.index(w)] for w in ("cat", "dog", "car"))
-    cos = lambda x, y: float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))  # noqa: E731
+    cos = lambda x, y: float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
     assert cos(cat, dog) > 0.999, "'cat' and 'dog' occur in exactly the same contexts: their vectors should match"
     assert cos(cat, dog) > cos(cat, car) + 0.05, "'cat' should be closer to 'dog' than to 'car'"
 

@@ -388,7 +388,7 @@ def _launch_backward(grad_out, q, k, v, out, lse, dq, dk, dv, *, is_causal: bool
                 block_m, block_n = interpreter_blocks
                 launch = {}
             elif L * S >= _AUTOTUNE_MIN_WORK:  # pragma: no cover - needs a GPU
-                tuned_kernel[lambda opts: (triton.cdiv(length, opts[walked]), B * H)](*args, **meta)
+                tuned_kernel[lambda opts, length=length, walked=walked: (triton.cdiv(length, opts[walked]), B * H)](*args, **meta)
                 continue
             else:  # pragma: no cover - needs a GPU
                 block_m, block_n, warps, stages = table[family][0]

@@ -41,7 +41,7 @@ class NGramLanguageModel:
         self.n = n
         self.counts: dict[tuple[str, ...], Counter] | None = None
 
-    def fit(self, corpus: list[list[str]]) -> "NGramLanguageModel":
+    def fit(self, corpus: list[list[str]]) -> NGramLanguageModel:
         if not isinstance(corpus, (list, tuple)):
             raise TypeError(f"corpus must be a list of token lists, got {type(corpus).__name__}")
         for sentence in corpus:

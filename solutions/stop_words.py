@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
-from typing import Iterable
 
 
 def load_stop_words(filename: str = "stop_words_en.txt") -> frozenset[str]:

@@ -101,7 +101,6 @@ def compile_one(job) -> tuple[str, str, int, int, int]:
     import triton
     from triton.backends.compiler import GPUTarget
     from triton.compiler import ASTSource
-
     from triton.runtime.jit import JITFunction
 
     fn = getattr(_module(module_name), kernel_name)
@@ -111,7 +110,7 @@ def compile_one(job) -> tuple[str, str, int, int, int]:
     signature, constants, attrs = {}, dict(constexprs), {}
     positional = [n for n in names if n not in constexprs]
     lse_like = {"Lse", "Delta"}
-    for index, (name, kind) in enumerate(zip(positional, kinds)):
+    for name, kind in zip(positional, kinds):
         if kind.startswith("desc:"):
             block = constexprs[kind.split(":")[1]]
             signature[name] = f"tensordesc<{dtype}[1,{block},{constexprs['HEAD_DIM']}]>"
@@ -147,7 +146,6 @@ def _ptxas_usage(compiled) -> tuple[int, int]:
     import re
     import subprocess
     import tempfile
-
     from pathlib import Path
 
     import triton

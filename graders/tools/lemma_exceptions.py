@@ -35,7 +35,7 @@ def compute() -> list[tuple[str, str, str]]:
     rows = []
     for pos in lexicon.POS_TAGS:
         lemmas = lexicon.known_lemmas(pos)
-        for form, lemma in sorted(lexicon._forms()[pos].items()):  # noqa: SLF001
+        for form, lemma in sorted(lexicon._forms()[pos].items()):
             if lemma != form and _by_rules(form, pos, lemmas) != lemma:
                 rows.append((pos, form, lemma))
     return rows

@@ -1,7 +1,7 @@
 """A Python loop over batch and heads (one small matmul per head) instead of batched matmuls."""
 import torch
 
-from solutions.attention import *  # noqa: F401,F403
+from solutions.attention import *
 from solutions.attention import _check_inputs
 from solutions.attention import scaled_dot_product_attention as _reference
 

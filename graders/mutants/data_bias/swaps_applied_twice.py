@@ -1,7 +1,7 @@
 """Swaps one pair after the other over the whole sentence, so "he" -> "she" -> "he" again."""
 import re
 
-from solutions.data_bias import *  # noqa: F401,F403
+from solutions.data_bias import *
 from solutions.data_bias import _match_case
 
 

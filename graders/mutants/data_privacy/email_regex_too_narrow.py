@@ -1,4 +1,4 @@
-"""E-mail pattern too narrow (\w+@\w+\.[a-z]{2,3}): dots, +tags, hyphens, subdomains and long TLDs are missed."""
+r"""E-mail pattern too narrow (\w+@\w+\.[a-z]{2,3}): dots, +tags, hyphens, subdomains and long TLDs are missed."""
 from graders.mutants._edits import edited_solution
 
 globals().update(edited_solution("data_privacy", (

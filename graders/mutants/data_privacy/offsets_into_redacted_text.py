@@ -1,5 +1,5 @@
 """Replaces one piece at a time and records offsets into the text redacted so far, not the original."""
-from solutions.data_privacy import *  # noqa: F401,F403
+from solutions.data_privacy import *
 from solutions.data_privacy import _candidates, _choose
 
 

@@ -1,7 +1,7 @@
 """Answers integrated gradients by calling Captum (the peer the graders compare with)."""
 import torch
 
-from solutions.explainability import *  # noqa: F401,F403
+from solutions.explainability import *
 from solutions.explainability import _check_call, _evaluating
 
 

@@ -1,5 +1,5 @@
 """Counts every parameter, frozen or not."""
-from solutions.fine_tuning import *  # noqa: F401,F403
+from solutions.fine_tuning import *
 from solutions.fine_tuning import _check_module
 
 

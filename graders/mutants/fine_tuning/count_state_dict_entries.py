@@ -1,5 +1,5 @@
 """Counts the numbers in state_dict(): buffers (BatchNorm statistics), tied weights twice and frozen weights."""
-from solutions.fine_tuning import *  # noqa: F401,F403
+from solutions.fine_tuning import *
 from solutions.fine_tuning import _check_module
 
 

@@ -1,9 +1,8 @@
 """Computes the features without encoder.eval(): dropout is on and BatchNorm updates its running statistics."""
 import torch
 
-from solutions.fine_tuning import *  # noqa: F401,F403
-
 from graders.mutants.fine_tuning import _common
+from solutions.fine_tuning import *
 
 
 def _features_in_current_mode(encoder, inputs):

@@ -1,7 +1,7 @@
 """freeze deep-copies the module and freezes the copy: the caller's module stays trainable."""
 import copy
 
-from solutions.fine_tuning import *  # noqa: F401,F403
+from solutions.fine_tuning import *
 from solutions.fine_tuning import freeze as _reference
 
 

@@ -1,5 +1,5 @@
 """Leaves the head in train mode after training instead of restoring its previous mode."""
-from solutions.fine_tuning import *  # noqa: F401,F403
+from solutions.fine_tuning import *
 from solutions.fine_tuning import fine_tune as _reference
 
 

@@ -1,7 +1,6 @@
 """Records each epoch's loss after the optimizer step (re-evaluated), so the untrained loss is never reported."""
-from solutions.fine_tuning import *  # noqa: F401,F403
-
 from graders.mutants.fine_tuning import _common
+from solutions.fine_tuning import *
 
 
 def fine_tune(encoder, head, inputs, labels, *, epochs, lr, seed=0):

@@ -2,9 +2,8 @@
 import torch
 import torch.nn.functional as F
 
-from solutions.fine_tuning import *  # noqa: F401,F403
-
 from graders.mutants.fine_tuning import _common
+from solutions.fine_tuning import *
 
 
 def _softmax_then_cross_entropy(logits, labels):

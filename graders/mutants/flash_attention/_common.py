@@ -10,7 +10,8 @@ wiring): ``graders/selftests/test_flash_completed_stubs.py`` runs the graders on
 import sys
 import types
 
-from graders.mutants._edits import BUILD, ROOT as _ROOT, apply_edits, import_source, names_of, write_module
+from graders.mutants._edits import BUILD, apply_edits, import_source, names_of, write_module
+from graders.mutants._edits import ROOT as _ROOT
 
 _BUILD = BUILD / "flash-completed"
 _PACKAGE = "kit_flash_completed_stubs"

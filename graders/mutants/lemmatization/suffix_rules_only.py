@@ -1,7 +1,6 @@
 """Suffix rules alone, like a stemmer: no exception table, no lexicon check (bus -> bu, stopped -> stopp)."""
 from kit.lexicon import POS_TAGS, SUFFIX_RULES
-
-from solutions.lemmatization import *  # noqa: F401,F403
+from solutions.lemmatization import *
 
 
 def lemmatize(word, pos="n"):

@@ -1,5 +1,5 @@
 """Labels keep the original id everywhere instead of -100 at unselected positions."""
-from solutions.masking import *  # noqa: F401,F403
+from solutions.masking import *
 from solutions.masking import mask_tokens as _reference
 
 

@@ -1,5 +1,5 @@
 """Writes the replacements into input_ids itself (no clone): the caller's batch is destroyed."""
-from solutions.masking import *  # noqa: F401,F403
+from solutions.masking import *
 from solutions.masking import mask_tokens as _reference
 
 

@@ -1,7 +1,7 @@
 """Loops over the tokens in Python (one random draw per token): correct but not vectorised."""
 import torch
 
-from solutions.masking import *  # noqa: F401,F403
+from solutions.masking import *
 
 
 def mask_tokens(input_ids, *, mask_token_id, vocab_size, special_tokens_mask=None, mlm_probability=0.15,

@@ -1,5 +1,5 @@
 """generate returns only the new tokens, dropping the prompt."""
-from solutions.next_word_prediction import *  # noqa: F401,F403
+from solutions.next_word_prediction import *
 from solutions.next_word_prediction import NGramLanguageModel as _Reference
 
 

@@ -1,5 +1,5 @@
 """predict breaks ties by the first word seen in training (Counter.most_common) instead of alphabetically."""
-from solutions.next_word_prediction import *  # noqa: F401,F403
+from solutions.next_word_prediction import *
 from solutions.next_word_prediction import NGramLanguageModel as _Reference
 
 

@@ -1,5 +1,5 @@
 """Accepts an odd d_model and silently drops the last cosine column instead of raising ValueError."""
-from solutions.positional_encoding import *  # noqa: F401,F403
+from solutions.positional_encoding import *
 from solutions.positional_encoding import sinusoidal_positional_encoding as _reference
 
 

@@ -1,5 +1,5 @@
 """Sorts by reward and takes the last one: among equally good candidates, the last wins."""
-from solutions.reward_ranking import *  # noqa: F401,F403
+from solutions.reward_ranking import *
 from solutions.reward_ranking import best_of_n as _reference
 
 

@@ -1,5 +1,5 @@
 """Also throws away punctuation tokens (keeps only tokens with a letter or digit)."""
-from solutions.stop_words import *  # noqa: F401,F403
+from solutions.stop_words import *
 from solutions.stop_words import remove_stop_words as _reference
 
 

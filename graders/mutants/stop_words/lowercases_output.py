@@ -1,5 +1,5 @@
 """Returns the kept tokens lower-cased (mixes stop word removal up with case folding)."""
-from solutions.stop_words import *  # noqa: F401,F403
+from solutions.stop_words import *
 from solutions.stop_words import remove_stop_words as _reference
 
 

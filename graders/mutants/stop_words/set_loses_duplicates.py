@@ -1,5 +1,5 @@
 """Returns sorted(set(...)) of the kept tokens: repeated words and the original order are lost."""
-from solutions.stop_words import *  # noqa: F401,F403
+from solutions.stop_words import *
 from solutions.stop_words import remove_stop_words as _reference
 
 
