@@ -44,14 +44,15 @@ def result_files(folders: list[Path]) -> list[Path]:
     return files
 
 
-def load_results(folders: list[Path]) -> list[tuple[SubmissionResult, Path]]:
-    loaded = []
-    for path in result_files(folders):
-        try:
-            loaded.append((SubmissionResult.from_json(json.loads(path.read_bytes())), path))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise MergeError(f"{path}: not a results.json this kit wrote ({exc})") from None
-    return loaded
+def load_results(folders: list[Path], *, light: bool = False) -> list[tuple[SubmissionResult, Path]]:
+    return [(read_result(path, light=light), path) for path in result_files(folders)]
+
+
+def read_result(path: Path, *, light: bool = False) -> SubmissionResult:
+    try:
+        return SubmissionResult.from_json(json.loads(path.read_bytes()), light=light)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise MergeError(f"{path}: not a results.json this kit wrote ({exc})") from None
 
 
 def check_compatible(loaded: list[tuple[SubmissionResult, Path]]) -> None:
@@ -131,14 +132,19 @@ def merge(folders: list[Path], out: Path, *, roster_path: Path | None = None,
     from .roster import load_roster
 
     started = time.perf_counter()
-    loaded = load_results(folders)
+    loaded = load_results(folders, light=True)
     if not loaded:
         raise MergeError("no results.json found in " + ", ".join(map(str, folders)))
     check_compatible(loaded)
-    by_student: dict[str, list[SubmissionResult]] = {}
-    for result, _ in loaded:
-        by_student.setdefault(result.student, []).append(result)
-    merged = {student: combine(found) for student, found in by_student.items()}
+    by_student: dict[str, list[tuple[SubmissionResult, Path]]] = {}
+    for result, path in loaded:
+        by_student.setdefault(result.student, []).append((result, path))
+    merged = {}
+    for student, found in by_student.items():
+        if len(found) == 1:
+            merged[student] = found[0][0]
+        else:  # several results of one student: join them test by test
+            merged[student] = combine([read_result(path) for _, path in found])
     roster = load_roster(roster_path) if roster_path else None
     out.mkdir(parents=True, exist_ok=True)
     rows = write_class_outputs(merged, out, roster=roster, exercises=exercises)

@@ -66,6 +66,8 @@ def now_iso() -> str:
 class TestResult:
     """One hidden test: Gradescope's fields plus where it came from."""
 
+    __test__ = False  # not a pytest test class
+
     name: str
     score: float
     max_score: float
@@ -130,16 +132,28 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)
     visibility: str = "visible"
     crash: str | None = None
+    totals: dict | None = field(default=None, repr=False)  # set when read with light=True
 
     # ----------------------------------------------------------------- totals
 
     @property
     def raw_score(self) -> float:
+        if self.totals is not None:
+            return self.totals["raw_score"]
         return sum(t.score for t in self.tests)
 
     @property
     def max_score(self) -> float:
+        if self.totals is not None:
+            return self.totals["max_score"]
         return sum(t.max_score for t in self.tests)
+
+    def not_graded(self) -> dict[str, float]:
+        """Points not graded on this machine: ``gpu`` / ``other`` (an extra, another run),
+        and ``gpu_tests``, how many GPU tests there are."""
+        if self.totals is not None:
+            return {k: self.totals[k] for k in ("gpu", "other", "gpu_tests")}
+        return _not_graded((t.outcome, t.gpu, t.max_score) for t in self.tests)
 
     @property
     def score(self) -> float:
@@ -151,7 +165,8 @@ class SubmissionResult:
 
     @property
     def not_graded_points(self) -> float:
-        return sum(t.max_score for t in self.tests if t.outcome == "not_graded")
+        missing = self.not_graded()
+        return missing["gpu"] + missing["other"]
 
     @property
     def status(self) -> str:
@@ -214,14 +229,25 @@ class SubmissionResult:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "SubmissionResult":
+    def from_json(cls, data: dict, *, light: bool = False) -> "SubmissionResult":
+        """``light``: keep only the totals of the tests (enough for a gradebook row; a merge
+        reads the tests of a student only when several results must be joined)."""
         extra = data.get("extra_data") or {}
         if extra.get("schema") != SCHEMA:
             raise ValueError(f"results.json: schema {extra.get('schema')!r}, expected {SCHEMA} "
                              "(regrade with this kit)")
+        totals = None
+        if light:
+            raw = data.get("tests", [])
+            totals = _not_graded(((t.get("extra_data") or {}).get("outcome"),
+                                  (t.get("extra_data") or {}).get("gpu", False), t["max_score"])
+                                 for t in raw)
+            totals["raw_score"] = sum(t["score"] for t in raw)
+            totals["max_score"] = sum(t["max_score"] for t in raw)
         result = cls(
             student=extra["student"], submission=extra.get("submission", ""),
-            tests=[TestResult.from_json(t) for t in data.get("tests", [])],
+            tests=[] if light else [TestResult.from_json(t) for t in data.get("tests", [])],
+            totals=totals,
             leaderboard=data.get("leaderboard", []), execution_time=data.get("execution_time", 0.0),
             isolation=extra.get("isolation", ""), isolation_mode=extra.get("isolation_mode", ""),
             kit_version=extra.get("kit_version", ""), graders_hash=extra.get("graders_hash", ""),
@@ -233,6 +259,15 @@ class SubmissionResult:
             crash=extra.get("crash"), notes=list(extra.get("notes") or []),
             visibility=data.get("visibility", "visible"))
         return result
+
+
+def _not_graded(rows) -> dict[str, float]:
+    found = {"gpu": 0, "other": 0, "gpu_tests": 0}
+    for outcome, gpu, points in rows:
+        found["gpu_tests"] += bool(gpu)
+        if outcome == "not_graded":
+            found["gpu" if gpu else "other"] += points
+    return found
 
 
 def exercise_status(exercise: str, tests: list[TestResult]) -> str:
@@ -273,12 +308,11 @@ def gradebook_header(exercises: list[str]) -> list[str]:
 
 def gpu_cell(result: SubmissionResult) -> str:
     """What the gradebook says about GPU tests: empty when none were selected."""
-    gpu_tests = [t for t in result.tests if t.gpu]
-    if not gpu_tests:
+    missing = result.not_graded()
+    if not missing["gpu_tests"]:
         return ""
-    missing = sum(t.max_score for t in gpu_tests if t.outcome == "not_graded")
-    if missing:
-        return f"not graded on this machine ({_num(missing)} pt)"
+    if missing["gpu"]:
+        return f"not graded on this machine ({_num(missing['gpu'])} pt)"
     return "graded"
 
 
@@ -342,8 +376,9 @@ def class_summary(results: dict[str, SubmissionResult], rows: list[list], header
             full = sum(1 for x in rows_e if x.max_score and x.score == x.max_score)
             idle = sum(1 for x in rows_e if x.status in ("not_started", "not_submitted"))
             lines.append(f"{e:<26}{mean:>8.1f}{_num(rows_e[0].max_score):>7}{full:>12}{idle:>13}")
-        on_gpu = [r.student for r in graded if any(t.gpu and t.outcome == "not_graded" for t in r.tests)]
-        other = [r.student for r in graded if any(not t.gpu and t.outcome == "not_graded" for t in r.tests)]
+        missing = [r.not_graded() for r in graded]
+        on_gpu = [m for m in missing if m["gpu"]]
+        other = [m for m in missing if m["other"]]
         if on_gpu:
             lines += ["", f"{len(on_gpu)} student(s) have GPU tests not graded on this machine: "
                           "merge a --gpu only run to complete them"]
