@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,7 +74,9 @@ def cluster(tmp_path):
                     "Debian's slurm-wlm and munge")
     if os.geteuid() != 0:
         pytest.skip("the single-node Slurm cluster of this test runs its daemons as root")
-    slurm = tmp_path / "slurm"
+    # munged wants every folder above its socket searchable by all (pytest's are 0700)
+    slurm = Path(tempfile.mkdtemp(prefix="kit-slurm-"))
+    os.chmod(slurm, 0o755)
     for sub in ("state", "spool"):
         (slurm / sub).mkdir(parents=True)
     host = socket.gethostname().split(".")[0]
@@ -108,6 +111,7 @@ def cluster(tmp_path):
                 proc.kill()
                 proc.wait()
         logs.close()
+        shutil.rmtree(slurm, ignore_errors=True)
 
 
 def _logs(slurm: Path) -> str:
