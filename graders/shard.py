@@ -68,3 +68,26 @@ def _from_env(env) -> Shard:
     raise ShardError("--shard auto: found none of SLURM_ARRAY_TASK_ID + SLURM_ARRAY_TASK_COUNT "
                      "(a Slurm array), JOB_COMPLETION_INDEX + KIT_SHARD_COUNT (a Kubernetes "
                      "Indexed Job) or KIT_SHARD=I/N")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m graders.shard I/N|auto < ids``: print the ids (or ``owner/repo`` lines,
+    keyed by the repository name) that shard I/N grades -- for fetching only its share."""
+    import sys
+
+    from .roster import clean_id
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m graders.shard I/N|auto < ids", file=sys.stderr)
+        return 2
+    shard = parse_shard(args[0])
+    for line in sys.stdin:
+        entry = line.strip()
+        if entry and not entry.startswith("#") and shard.owns(clean_id(entry.rsplit("/", 1)[-1])):
+            print(entry)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
