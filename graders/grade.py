@@ -140,7 +140,8 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
         except subprocess.TimeoutExpired as exc:
             log_text = (exc.stdout or b"").decode("utf-8", "replace")
             returncode = -9
-        (out_dir / "grader.log").write_text(log_text[-200_000:], encoding="utf-8")
+        header = f"student: {context.student}\n" if context and context.student else ""
+        (out_dir / "grader.log").write_text(header + log_text[-200_000:], encoding="utf-8")
         collected, tests, errors, finished = read_raw(raw)
         gpu_tests = gpu_nodeids(raw)
     if errors:

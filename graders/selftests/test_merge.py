@@ -178,3 +178,36 @@ def test_merge_of_5000_results_takes_under_10_s(tmp_path):
     assert report["students"] == 5000
     # Under 10 s; on a busy shared CI machine, at most reading + half of it + 2 s of work
     assert seconds < max(10, 1.5 * reading + 2), (seconds, reading)
+
+
+def test_build_results_keeps_the_maximum_and_sets_visibility():
+    """The grade command's records -> results.json v2 (no grading needed)."""
+    from graders.grade import GradeContext, build_results, public_test_names
+
+    exercise, public = next(iter(sorted(public_test_names())))
+    collected = [
+        {"nodeid": "a", "exercise": exercise, "test": public + "[x]", "points": 2},
+        {"nodeid": "b", "exercise": exercise, "test": "test_hidden_only_zz", "points": 3},
+        {"nodeid": "c", "exercise": exercise, "test": "test_on_gpu_zz", "points": 5},
+        {"nodeid": "d", "exercise": exercise, "test": "test_never_ran_zz", "points": 1},
+    ]
+    records = {
+        "a": {"outcome": "passed", "message": ""},
+        "b": {"outcome": "failed", "message": "wrong"},
+        "c": {"outcome": "skipped", "message": "skipped: not graded on this machine (--gpu skip)"},
+    }
+    context = GradeContext(student="alice", run="r1", gpu="skip", hidden_visibility="after_due_date")
+    data = build_results(collected, records, "/x/alice", "bwrap (...)", 1.0, "stopped early",
+                         context=context, gpu_tests={"c"})
+    tests = {t["name"].split(": ", 1)[1]: t for t in data["tests"]}
+    assert (data["score"], data["max_score"]) == (2, 11)
+    assert tests[public + "[x]"]["visibility"] == "visible"            # public tests stay visible
+    assert tests["test_hidden_only_zz"]["visibility"] == "after_due_date"
+    gpu = tests["test_on_gpu_zz"]
+    assert (gpu["score"], gpu["max_score"], gpu["extra_data"]["outcome"], gpu["extra_data"]["gpu"]) \
+        == (0, 5, "not_graded", True)
+    assert tests["test_never_ran_zz"]["extra_data"]["outcome"] == "failed"
+    extra = data["extra_data"]
+    assert (extra["student"], extra["run"], extra["gpu"], extra["isolation_mode"]) == \
+        ("alice", "r1", "skip", "bwrap")
+    assert len(extra["graders_hash"]) == 64 and extra["exercises"][exercise]["max_score"] == 11
