@@ -478,8 +478,17 @@ def grade(submissions: list[str], out: Path, *, jobs: int = 1, exercises: list[s
     if not options.is_class(submissions):
         sub = intake.from_argument(submissions[0])
         context = replace(base, student=sub.student, submission=sub.source)
-        return [run_one(submissions[0], out, exercises=exercises, isolation=isolation,
-                        test_timeout=test_timeout, context=context)]
+        if sub.kind != "zip":
+            return [run_one(submissions[0], out, exercises=exercises, isolation=isolation,
+                            test_timeout=test_timeout, context=context)]
+        with tempfile.TemporaryDirectory(prefix="kit-intake-") as work:
+            try:
+                prepared = intake.prepare(sub, Path(work))
+            except intake.IntakeError as exc:
+                raise GradingError(str(exc)) from None
+            context.notes = prepared.notes
+            return [run_one(prepared.target, out, exercises=exercises, isolation=isolation,
+                            test_timeout=test_timeout, context=context)]
     return grade_class(submissions, out, jobs=jobs, exercises=exercises, isolation=isolation,
                        test_timeout=test_timeout, options=options, base=base, shard=shard)
 
