@@ -183,6 +183,7 @@ class GradeContext:
     deadline: datetime | None = None
     late_policy: LatePolicy | None = None
     notes: list[str] = field(default_factory=list)
+    private_path: str = ""      # the unpacked copy: messages name the hand-in instead
 
 
 def gpu_arguments(context: GradeContext | None) -> list[str]:
@@ -227,6 +228,8 @@ def build_results(collected: list[dict], tests: dict[str, dict], label: str, iso
                 leaderboard.append({"name": f"{exercise}: {perf['name']}", "value": perf["value"],
                                     "order": perf.get("order", "desc")})
                 output = (output + "\n" if output else "") + _perf_line(perf)
+        if context.private_path and output:
+            output = output.replace(context.private_path, Path(context.submission).name or "submission")
         function = item["test"].split("[")[0]
         entries.append(TestResult(
             name=f"{exercise}: {item['test']}", score=points if outcome == "passed" else 0,
@@ -487,6 +490,7 @@ def grade(submissions: list[str], out: Path, *, jobs: int = 1, exercises: list[s
             except intake.IntakeError as exc:
                 raise GradingError(str(exc)) from None
             context.notes = prepared.notes
+            context.private_path = prepared.target
             return [run_one(prepared.target, out, exercises=exercises, isolation=isolation,
                             test_timeout=test_timeout, context=context)]
     return grade_class(submissions, out, jobs=jobs, exercises=exercises, isolation=isolation,
@@ -547,6 +551,7 @@ def grade_class(submissions: list[str], out: Path, *, jobs: int, exercises: list
             context.submitted_at = parse_time(when, f"submitted_at of {sub.student}") if when else None
             prepared = intake.prepare(sub, workdir)
             context.notes = prepared.notes
+            context.private_path = prepared.target if sub.kind != "builtin" else ""
             return run_one(prepared.target, target, exercises=exercises, isolation=isolation,
                            test_timeout=test_timeout, name=sub.student, log=progress, context=context)
         except Exception as exc:  # noqa: BLE001 - one broken submission never loses the others
