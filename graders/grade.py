@@ -42,8 +42,7 @@ from . import intake
 from . import roster as roster_mod
 from .deadline import LatePolicy, apply_lateness, parse_time
 from .results import (NOT_GRADED_PREFIX, VISIBILITIES, SubmissionResult, TestResult,
-                      gradebook_header, gradebook_row, graders_hash, kit_version, now_iso,
-                      write_gradebook_csv)
+                      graders_hash, kit_version, now_iso)
 from .shard import parse_shard
 
 GRADER_DIR = REPO_ROOT / "graders"
@@ -606,11 +605,3 @@ def error_outcome(sub: "intake.Submission", target: Path, context: GradeContext,
         pass
     return outcome
 
-
-def write_gradebook(outcomes: list[Outcome], path: Path, exercises: list[str]) -> None:
-    """A gradebook of these outcomes (the class layer writes it through :mod:`graders.merge`)."""
-    rows = []
-    for o in sorted(outcomes, key=lambda o: o.name):
-        result = SubmissionResult.from_json(o.results)
-        rows.append(gradebook_row(result, exercises, student=o.name))
-    write_gradebook_csv(path, gradebook_header(exercises), rows)
