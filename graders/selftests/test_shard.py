@@ -15,7 +15,7 @@ def split(students: list[str], count: int) -> list[list[str]]:
     return [[s for s in students if Shard(i, count).owns(s)] for i in range(1, count + 1)]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(students=ids, count=st.integers(1, 12))
 def test_shards_are_disjoint_and_complete(students, count):
     parts = split(students, count)
@@ -23,7 +23,7 @@ def test_shards_are_disjoint_and_complete(students, count):
     assert sorted(flat) == sorted(students) and len(flat) == len(set(flat))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(students=ids, extra=ids, count=st.integers(1, 12), data=st.data())
 def test_a_student_keeps_their_shard_whatever_the_order_or_the_roster(students, extra, count, data):
     shuffled = data.draw(st.permutations(students))
