@@ -164,3 +164,33 @@ def test_duplicate_ids_and_gpu_without_a_gpu_are_refused(tmp_path):
                                   "--out", str(tmp_path / "gpu")), cwd=REPO_ROOT,
                           env=dict(ENV, KIT_ASSUME_GPU="0"), capture_output=True, text=True)
     assert proc.returncode == 1 and "--gpu require: no CUDA GPU" in proc.stderr
+
+
+def test_canvas_and_nbgrader_hand_ins_with_a_deadline(tmp_path):
+    """The formats through the command line, with lateness and a late penalty."""
+    import zipfile
+
+    good = (CLASS / "alice" / "exercises" / "tokenization.py").read_bytes()
+    with zipfile.ZipFile(tmp_path / "canvas.zip", "w") as zf:
+        zf.writestr("smithjane_1001_5001_tokenization.py", b"def tokenize(text):\n    return []\n")
+        zf.writestr("smithjane_1001_5002_tokenization-1.py", good)  # the resubmission wins
+        zf.writestr("doejohn_late_1002_5003_tokenization.py", good)
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "id": "a", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": good.decode()}]}
+    hw = tmp_path / "submitted" / "ana" / "chapter2"
+    hw.mkdir(parents=True)
+    (hw / "tokenization.ipynb").write_text(json.dumps(notebook))
+    (tmp_path / "times.csv").write_text("id,submitted_at\n1002,2026-12-07T10:00:00Z\n")
+    out = tmp_path / "out"
+    proc = run("grade", "--canvas", str(tmp_path / "canvas.zip"), "--nbgrader", str(tmp_path / "submitted"),
+               "--exercise", "tokenization", "--jobs", "2", "--deadline", "2026-12-05T23:59:00+01:00",
+               "--late-penalty", "10%/day,max=50%", "--submitted-at", str(tmp_path / "times.csv"),
+               "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["student"]: r for r in gradebook(out)}
+    assert set(rows) == {"1001", "1002", "ana"}
+    assert rows["1001"]["tokenization"] == rows["ana"]["tokenization"] != "0"
+    assert (rows["1001"]["late_days"], rows["1002"]["late_days"], rows["1002"]["penalty"]) == ("", "2", "20%")
+    assert float(rows["1002"]["total"]) == pytest.approx(0.8 * int(rows["1001"]["total"]))
+    assert "late by 2 day(s); 10%/day, max 50%" in (out / "1002" / "results.json").read_text()
