@@ -194,3 +194,30 @@ def test_canvas_and_nbgrader_hand_ins_with_a_deadline(tmp_path):
     assert (rows["1001"]["late_days"], rows["1002"]["late_days"], rows["1002"]["penalty"]) == ("", "2", "20%")
     assert float(rows["1002"]["total"]) == pytest.approx(0.8 * int(rows["1001"]["total"]))
     assert "late by 2 day(s); 10%/day, max 50%" in (out / "1002" / "results.json").read_text()
+
+
+def test_gpu_only_and_skip_runs_list_every_test_with_a_fixed_maximum(tmp_path):
+    """The plumbing of --gpu on this CPU machine (KIT_ASSUME_GPU=1 lets --gpu only start;
+    its GPU tests are then skipped by the kit for want of CUDA): both runs list every test,
+    with the same maximum, and flag the GPU tests."""
+    runs = {}
+    for mode in ("skip", "only"):
+        proc = subprocess.run(command("grade", "ref=solutions", "--exercise", "masking", "--gpu", mode,
+                                      "--out", str(tmp_path / mode)), cwd=REPO_ROOT,
+                              env=dict(ENV, KIT_ASSUME_GPU="1"), capture_output=True, text=True,
+                              timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        runs[mode] = json.loads((tmp_path / mode / "ref" / "results.json").read_text())
+    skip, only = runs["skip"], runs["only"]
+    assert skip["max_score"] == only["max_score"] > 0
+    assert [t["name"] for t in skip["tests"]] == [t["name"] for t in only["tests"]]
+    gpu = {t["name"] for t in skip["tests"] if t["extra_data"]["gpu"]}
+    assert gpu and gpu == {t["name"] for t in only["tests"] if t["extra_data"]["gpu"]}
+    for t in only["tests"]:
+        if t["name"] not in gpu:
+            assert t["extra_data"]["outcome"] == "not_graded" and "--gpu only" in t["output"]
+    for t in skip["tests"]:
+        if t["name"] in gpu:
+            assert t["extra_data"]["outcome"] == "not_graded" and t["score"] == 0
+    row = next(csv.DictReader(open(tmp_path / "skip" / "gradebook.csv")))
+    assert row["gpu"].startswith("not graded on this machine")
