@@ -1,6 +1,8 @@
 """Command line of the grading engine: ``python -m graders COMMAND``.
 
     grade SUBMISSION [SUBMISSION ...] [--out DIR] [--jobs N] [--exercise NAME ...]
+          [--by-folder ROOT] [--roster CSV] [--shard I/N|auto] [--gpu MODE] ...
+    merge DIR [DIR ...] --out OUT [--roster CSV]
     selfcheck [--exercise NAME ...]
     release OUT_DIR
     nbgrader OUT_DIR [--exercise NAME ...] [--gpu-cells]
@@ -24,16 +26,52 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     grade = sub.add_parser("grade", help="grade submissions, write results.json, junit.xml, summary")
-    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                       help="a folder laid out like exercises/, or 'solutions' / 'exercises'")
+    grade.add_argument("submissions", nargs="*", metavar="SUBMISSION",
+                       help="a folder laid out like exercises/ (or holding exercises/), a .zip of "
+                            "one, 'solutions' / 'exercises'; ID=PATH names the student")
     grade.add_argument("--out", default=".", type=Path, help="output folder (default: .)")
     grade.add_argument("--jobs", default=1, type=int, help="submissions graded in parallel")
     grade.add_argument("--exercise", action="append", default=None, metavar="NAME",
                        help="grade only this exercise (repeatable)")
-    grade.add_argument("--isolation", default="auto",
-                       choices=("auto", "bwrap", "namespaces", "process", "none"),
-                       help="where student code runs (default: the strongest available)")
+    grade.add_argument("--isolation", default="auto", metavar="MODE",
+                       help="where student code runs: auto (the default: the strongest available), "
+                            "bwrap, namespaces, landlock, process, none; or require=MODE: the "
+                            "strongest available, refusing to grade below MODE")
+    grade.add_argument("--hide", action="append", default=[], metavar="PATH",
+                       help="a path the sandboxed worker must not see (repeatable; e.g. a course folder)")
     grade.add_argument("--test-timeout", default=60, type=int, help="seconds per test (default 60)")
+    klass = grade.add_argument_group("a whole class (README: Grading a whole class)")
+    klass.add_argument("--by-folder", type=Path, metavar="ROOT",
+                       help="each child of ROOT (a folder or a .zip) is one student, named by it")
+    klass.add_argument("--canvas", type=Path, metavar="ZIP", help="a Canvas bulk-download zip")
+    klass.add_argument("--nbgrader", type=Path, metavar="DIR",
+                       help="nbgrader's submitted/ folder (<student>/<assignment>/<exercise>.ipynb)")
+    klass.add_argument("--roster", type=Path, metavar="CSV",
+                       help="roster.csv (id[,name,email,section,submitted_at]): missing students "
+                            "get a row, unknown ids are flagged")
+    klass.add_argument("--shard", metavar="I/N|auto",
+                       help="grade only shard I of N (by a stable hash of the student id); auto: "
+                            "from Slurm / Kubernetes / KIT_SHARD. Writes per-student results only")
+    klass.add_argument("--skip-existing", action="store_true",
+                       help="keep students whose results.json is already there (a requeued shard)")
+    klass.add_argument("--gpu", choices=("require", "skip", "only"), default=None,
+                       help="GPU tests: run them (default with a GPU), skip them as 'not graded on "
+                            "this machine' (default without), or run only them")
+    klass.add_argument("--deadline", metavar="ISO", help="the deadline (lateness per student)")
+    klass.add_argument("--late-penalty", metavar="POLICY", help="e.g. '10%%/day,max=50%%'")
+    klass.add_argument("--submitted-at", type=Path, metavar="CSV",
+                       help="when each student handed in: columns id,submitted_at (ISO 8601)")
+    klass.add_argument("--hidden-visibility", default="visible",
+                       choices=("visible", "after_due_date", "after_published", "hidden"),
+                       help="Gradescope visibility of hidden tests (public ones stay visible)")
+    klass.add_argument("--run", metavar="NAME", help="a name for this run (default: time + host)")
+
+    merge = sub.add_parser("merge", help="one gradebook from shard, GPU and regrade folders")
+    merge.add_argument("folders", nargs="+", type=Path, metavar="DIR")
+    merge.add_argument("--out", required=True, type=Path)
+    merge.add_argument("--roster", type=Path, metavar="CSV")
+    merge.add_argument("--exercise", action="append", default=None, metavar="NAME",
+                       help="gradebook columns (default: every exercise graded)")
 
     check = sub.add_parser("selfcheck", help="graders vs solutions, stubs and wrong implementations")
     check.add_argument("--exercise", action="append", default=None, metavar="NAME")
@@ -81,17 +119,41 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHONHASHSEED", "0")
     try:
         if args.command == "grade":
-            from .grade import grade
+            from .grade import ClassOptions, grade
 
             if args.jobs < 1:
                 print("--jobs must be at least 1", file=sys.stderr)
                 return 2
+            options = ClassOptions(
+                by_folder=args.by_folder, canvas=args.canvas, nbgrader=args.nbgrader,
+                roster=args.roster, shard=args.shard, skip_existing=args.skip_existing,
+                gpu=args.gpu, deadline=args.deadline, late_penalty=args.late_penalty,
+                submitted_at=args.submitted_at, hidden_visibility=args.hidden_visibility,
+                run=args.run, hide=[str(Path(p).resolve()) for p in args.hide])
+            if not args.submissions and not (args.by_folder or args.canvas or args.nbgrader):
+                print("grade: give SUBMISSION(s), --by-folder, --canvas or --nbgrader", file=sys.stderr)
+                return 2
             outcomes = grade(args.submissions, args.out, jobs=args.jobs, exercises=args.exercise,
-                             isolation=args.isolation, test_timeout=args.test_timeout)
-            if len(outcomes) == 1:
+                             isolation=args.isolation, test_timeout=args.test_timeout,
+                             options=options)
+            if not options.is_class(args.submissions):
                 print((args.out / "summary.txt").read_text(encoding="utf-8"), end="")
-            else:
+            elif (args.out / "gradebook.csv").exists() and not args.shard:
+                print(f"graded {len(outcomes)} submission(s)")
                 print(f"gradebook: {args.out / 'gradebook.csv'}")
+                print(f"class summary: {args.out / 'summary.txt'}")
+            else:
+                print(f"graded {len(outcomes)} submission(s) of shard {args.shard}: "
+                      f"{args.out}/<student>/results.json (merge them with python -m graders merge)")
+            return 0
+        if args.command == "merge":
+            from .merge import merge
+
+            report = merge(args.folders, args.out, roster_path=args.roster, exercises=args.exercise)
+            print(f"merged {report['results_read']} result(s) of {report['students']} student(s) "
+                  f"in {report['seconds']} s")
+            print(f"gradebook: {args.out / 'gradebook.csv'}")
+            print(f"class summary: {args.out / 'summary.txt'}")
             return 0
         if args.command == "selfcheck":
             from .selfcheck import selfcheck
@@ -132,8 +194,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except Exception as exc:  # noqa: BLE001 - the grader could not do its job: say why
         from .grade import GradingError
+        from .merge import MergeError
+        from .roster import RosterError
 
-        if isinstance(exc, GradingError):
+        if isinstance(exc, (GradingError, MergeError, RosterError)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

@@ -9,23 +9,30 @@ the per-test records and writes, only here:
 * ``junit.xml`` built from the same safe records,
 * ``summary.txt``, a readable table and the failures.
 
-Several submissions: ``DIR/<name>/...`` each and ``DIR/gradebook.csv`` (a row per
-submission, a column per exercise, a total), graded ``--jobs`` at a time.
+Several submissions (a class): ``DIR/<student>/...`` each, graded ``--jobs`` at a time,
+and ``DIR/gradebook.csv`` (a row per student, a column per exercise, a total) written
+through :mod:`graders.merge`. Ids, formats, shards, the GPU rule and lateness live in
+:mod:`graders.roster`, :mod:`graders.intake`, :mod:`graders.shard`,
+:mod:`graders.gpu_policy` and :mod:`graders.deadline`; records in :mod:`graders.results`.
 """
 
 from __future__ import annotations
 
-import csv
+import ast
 import json
 import os
+import re
 import secrets
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -36,6 +43,13 @@ from kit.loader import BUILTIN_IMPLS, REPO_ROOT
 from . import config
 from .cgroups import WorkerCgroup
 from .submission import SubmissionError, private_copy, source_folder
+
+from . import intake
+from . import roster as roster_mod
+from .deadline import LatePolicy, apply_lateness, parse_time
+from .results import (NOT_GRADED_PREFIX, VISIBILITIES, SubmissionResult, TestResult,
+                      graders_hash, kit_version, now_iso)
+from .shard import parse_shard
 
 GRADER_DIR = REPO_ROOT / "graders"
 DEFAULT_TEST_TIMEOUT = config.CALL_TIMEOUT
@@ -107,7 +121,8 @@ def read_raw(raw: Path) -> tuple[list[dict], dict[str, dict], list[dict], bool]:
 
 
 def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isolation: str,
-            test_timeout: int, name: str | None = None, log=None, require: str | None = None) -> Outcome:
+            test_timeout: int, name: str | None = None, log=None, require: str | None = None,
+            context: "GradeContext | None" = None) -> Outcome:
     """Grade one submission; always writes the reports unless the grader itself broke.
 
     The submission is first copied (plain ``<exercise>.py`` files only) into a private
@@ -131,7 +146,9 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
             raise GradingError(str(exc)) from None
         raw = Path(tmp) / "raw.jsonl"
         command = pytest_command(raw, files, isolation=isolation, test_timeout=test_timeout,
-                                 hide=[str(out_dir.resolve()), tmp], require=require)
+                                 hide=[str(out_dir.resolve()), tmp, *(context.hide if context else [])],
+                                 require=require or (context.require if context else None),
+                                 extra=gpu_arguments(context))
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
                    KIT_IMPL=str(copy.directory))
         group = WorkerCgroup.create(f"kit-grader-{secrets.token_hex(8)}",
@@ -152,8 +169,11 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
         if copy.ignored:
             log_text = ("submission: graded " + (", ".join(copy.files) or "no file") + "; ignored: "
                         + "; ".join(copy.ignored) + "\n" + log_text)
-        (out_dir / "grader.log").write_text(clean_text(log_text[-200_000:], 200_000), encoding="utf-8")
+        header = f"student: {clean_text(context.student, 200)}\n" if context and context.student else ""
+        (out_dir / "grader.log").write_text(header + clean_text(log_text[-200_000:], 200_000),
+                                            encoding="utf-8")
         collected, tests, errors, finished = read_raw(raw)
+        gpu_tests = gpu_nodeids(raw)
     if errors:
         raise GradingError("the graders failed to collect (a kit bug, not the student's): "
                            + "; ".join(e["nodeid"] + ": " + e["message"][-300:] for e in errors))
@@ -164,7 +184,8 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
                                    "tests that did not finish get no points")
     outcome.error = crash
     outcome.results = build_results(collected, tests, label, isolation_of(log_text, isolation),
-                                    time.monotonic() - started, crash)
+                                    time.monotonic() - started, crash, context=context,
+                                    gpu_tests=gpu_tests)
     outcome.per_exercise = per_exercise(outcome.results)
     write_reports(outcome)
     if log:
@@ -179,21 +200,61 @@ def isolation_of(log_text: str, requested: str) -> str:
     return requested
 
 
+@dataclass
+class GradeContext:
+    """What the class layer knows about one student's run (all optional for one submission)."""
+
+    student: str | None = None
+    submission: str = ""
+    run: str = ""
+    gpu: str = "require"
+    hidden_visibility: str = "visible"
+    submitted_at: datetime | None = None
+    deadline: datetime | None = None
+    late_policy: LatePolicy | None = None
+    notes: list[str] = field(default_factory=list)
+    private_path: str = ""      # the unpacked copy: messages name the hand-in instead
+    hide: list[str] = field(default_factory=list)   # more paths the worker must not see
+    require: str | None = None  # refuse to grade below this sandbox (--isolation require=MODE)
+
+
+def gpu_arguments(context: GradeContext | None) -> list[str]:
+    """The pytest arguments of the GPU rule (:mod:`graders.gpu_policy`)."""
+    return ["-p", "graders.gpu_policy", "--kit-gpu", context.gpu if context else "require"]
+
+
+def gpu_nodeids(raw: Path) -> set[str]:
+    found: set[str] = set()
+    if raw.exists():
+        for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+            if '"gpu_tests"' in line:
+                try:
+                    found.update(json.loads(line).get("nodeids", []))
+                except ValueError:
+                    continue
+    return found
+
+
 def build_results(collected: list[dict], tests: dict[str, dict], label: str, isolation: str,
-                  elapsed: float, crash: str | None) -> dict:
+                  elapsed: float, crash: str | None, *, context: GradeContext | None = None,
+                  gpu_tests: set[str] | frozenset = frozenset()) -> dict:
+    """results.json (schema 2, :mod:`graders.results`) from the plugin's safe records.
+
+    A skipped test (no GPU here, no extra, another run grades it) scores 0 and keeps its
+    points in the maximum, as ``outcome: not_graded``."""
+    context = context or GradeContext()
+    public = public_test_names()
     entries, leaderboard = [], []
     for item in collected:
         record = tests.get(item["nodeid"])
         exercise, points = item["exercise"], item["points"]
         if record is None:
-            status, score, output = "failed", 0, crash or "not run"
+            outcome, output = "failed", crash or "not run"
         elif record["outcome"] == "skipped":
-            # Not gradable here (no GPU, no extra): worth nothing rather than a penalty.
-            status, score, points = "passed", 0, 0
-            output = f"NOT GRADED here ({record['message'] or 'skipped'})"
+            outcome = "not_graded"
+            output = f"{NOT_GRADED_PREFIX} ({record['message'] or 'skipped'})"
         else:
-            status = "passed" if record["outcome"] == "passed" else "failed"
-            score = points if status == "passed" else 0
+            outcome = "passed" if record["outcome"] == "passed" else "failed"
             output = record["message"]
             if item.get("feedback"):
                 output = "feedback, worth no points" + (f": {output}" if output else "")
@@ -202,31 +263,42 @@ def build_results(collected: list[dict], tests: dict[str, dict], label: str, iso
                                     "value": finite_or_none(perf.get("value")),
                                     "order": "asc" if perf.get("order") == "asc" else "desc"})
                 output = (output + "\n" if output else "") + _perf_line(perf)
-        entries.append({
-            "name": f"{exercise}: {item['test']}",
-            "score": score,
-            "max_score": points,
-            "status": status,
-            "output": output,
-            "tags": [exercise],
-            "visibility": "visible",
-        })
-    total = sum(e["score"] for e in entries)
-    possible = sum(e["max_score"] for e in entries)
-    summary = f"{total} / {possible} points; isolation: {isolation}"
-    if crash:
-        summary += f"\n{crash}"
-    return {
-        "score": total,
-        "max_score": possible,
-        "execution_time": round(elapsed, 2),
-        "output": summary,
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": entries,
-        "leaderboard": leaderboard,
-        "extra_data": {"submission": label, "isolation": isolation},
-    }
+        if context.private_path and output:
+            output = output.replace(context.private_path, Path(context.submission).name or "submission")
+        function = item["test"].split("[")[0]
+        entries.append(TestResult(
+            name=f"{exercise}: {item['test']}", score=points if outcome == "passed" else 0,
+            max_score=points, status="passed" if outcome == "passed" else "failed", output=output,
+            exercise=exercise, test=item["test"], function=function, outcome=outcome,
+            gpu=item["nodeid"] in gpu_tests,
+            visibility="visible" if (exercise, function) in public else context.hidden_visibility))
+    result = SubmissionResult(
+        student=context.student or Path(label).name, submission=context.submission or label,
+        tests=entries, leaderboard=leaderboard, execution_time=elapsed, isolation=isolation,
+        isolation_mode=isolation.split()[0] if isolation else "", run=context.run,
+        gpu=context.gpu, crash=crash, notes=list(context.notes))
+    result.refresh_exercises()
+    apply_lateness(result, context.submitted_at, context.deadline, context.late_policy)
+    return result.to_json()
+
+
+_PUBLIC: dict[str, set] = {}
+
+
+def public_test_names() -> set[tuple[str, str]]:
+    """(exercise, function) of the public tests (``tests/test_*.py``): always visible."""
+    if "names" not in _PUBLIC:
+        names = set()
+        for path in (REPO_ROOT / "tests").glob("test_*.py"):
+            exercise = path.stem.removeprefix("test_")
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except (OSError, SyntaxError):
+                continue
+            names |= {(exercise, node.name) for node in ast.walk(tree)
+                      if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+        _PUBLIC["names"] = names
+    return _PUBLIC["names"]
 
 
 def _perf_line(perf: dict) -> str:
@@ -246,9 +318,11 @@ def per_exercise(results: dict) -> dict[str, tuple[int, int]]:
 def write_reports(outcome: Outcome) -> None:
     out = outcome.out_dir
     results = outcome.results
-    _atomic_write(out / "results.json", json.dumps(results, indent=2, allow_nan=False))
+    out.mkdir(parents=True, exist_ok=True)
     _atomic_write(out / "junit.xml", junit_xml(results, outcome.name))
     _atomic_write(out / "summary.txt", summary_text(outcome))
+    # results.json last: its presence means this student is done (--skip-existing)
+    _atomic_write(out / "results.json", json.dumps(results, indent=2, allow_nan=False))
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -260,14 +334,24 @@ def _atomic_write(path: Path, text: str) -> None:
 def junit_xml(results: dict, name: str) -> str:
     lines = ['<?xml version="1.0" encoding="utf-8"?>']
     tests = results["tests"]
-    failures = sum(1 for t in tests if t["status"] != "passed")
-    lines.append(f'<testsuites><testsuite name={quoteattr(clean_text(name, 200))} tests="{len(tests)}" '
-                 f'failures="{failures}" time="{results["execution_time"]}">')
+    student = clean_text((results.get("extra_data") or {}).get("student") or name, 200)
+    failures = sum(1 for t in tests if t["status"] != "passed" and _outcome(t) != "not_graded")
+    skipped = sum(1 for t in tests if _outcome(t) == "not_graded")
+    lines.append(f'<testsuites><testsuite name={quoteattr(student)} tests="{len(tests)}" '
+                 f'failures="{failures}" skipped="{skipped}" time="{results["execution_time"]}">')
+    lines.append(f'<properties><property name="student" value={quoteattr(student)}/></properties>')
+    error = (results.get("extra_data") or {}).get("error")
+    if error:
+        error = clean_text(error, 2000)
+        lines.append(f'<testcase classname="graders" name="submission"><error message='
+                     f'{quoteattr(error[:500])}>{escape(error)}</error></testcase>')
     for t in tests:
         exercise = t["tags"][0]
         attrs = f'classname={quoteattr("graders." + exercise)} name={quoteattr(t["name"])}'
         if t["status"] == "passed":
             lines.append(f"<testcase {attrs}/>")
+        elif _outcome(t) == "not_graded":
+            lines.append(f"<testcase {attrs}><skipped message={quoteattr(t['output'][:500])}/></testcase>")
         else:
             message = t["output"].splitlines()[0] if t["output"] else "failed"
             lines.append(f"<testcase {attrs}><failure message={quoteattr(message[:500])}>"
@@ -276,17 +360,38 @@ def junit_xml(results: dict, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _outcome(test: dict) -> str:
+    return (test.get("extra_data") or {}).get("outcome", "passed" if test["status"] == "passed" else "failed")
+
+
 def summary_text(outcome: Outcome) -> str:
     results = outcome.results
-    lines = [f"Submission: {outcome.label}",
-             f"Isolation:  {results['extra_data']['isolation']}",
-             f"Score:      {results['score']} / {results['max_score']}", ""]
+    extra = results.get("extra_data") or {}
+    lines = [f"Student:    {extra.get('student') or outcome.name}",
+             f"Submission: {extra.get('submission') or outcome.label}",
+             f"Isolation:  {extra.get('isolation', '')}",
+             f"Score:      {results['score']} / {results['max_score']}"]
+    if extra.get("penalty_percent"):
+        lines.append(f"Late:       {extra['late_days']} day(s), -{extra['penalty_percent']}% "
+                     f"({extra['late_policy']}); before the penalty {extra['raw_score']}")
+    elif extra.get("late_days") is not None:
+        lines.append(f"Late:       {extra['late_days']} day(s)")
+    if extra.get("error"):
+        lines += ["", f"ERROR: {extra['error']}"]
+    lines.append("")
     lines.append(f"{'exercise':<26}{'points':>12}")
-    for exercise, (earned, possible) in outcome.per_exercise.items():
+    for exercise, (earned, possible) in per_exercise(results).items():
         lines.append(f"{exercise:<26}{earned:>6} / {possible:<4}")
     if outcome.error:
         lines += ["", f"NOTE: {outcome.error}"]
-    failed = [t for t in results["tests"] if t["status"] != "passed"]
+    for note in extra.get("notes") or []:
+        lines.append(f"NOTE: {note}")
+    not_graded = [t for t in results["tests"] if _outcome(t) == "not_graded"]
+    if not_graded:
+        lines += ["", f"Not graded on this machine ({extra.get('gpu')}): "
+                      f"{sum(t['max_score'] for t in not_graded)} point(s) in {len(not_graded)} "
+                      "test(s); they count in the maximum"]
+    failed = [t for t in results["tests"] if t["status"] != "passed" and _outcome(t) != "not_graded"]
     if failed:
         lines += ["", "Tests that did not pass:"]
         for t in failed:
@@ -298,21 +403,6 @@ def summary_text(outcome: Outcome) -> str:
         lines += [f"- {e['name']}: " + (f"{e['value']:.4g}" if e["value"] is not None else "not a number")
                   for e in results["leaderboard"]]
     return "\n".join(lines) + "\n"
-
-
-def write_gradebook(outcomes: list[Outcome], path: Path, exercises: list[str]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["submission", *exercises, "total", "max_total", "error"])
-        for o in outcomes:
-            row = [o.name]
-            for e in exercises:
-                row.append(o.per_exercise.get(e, (0, 0))[0] if o.per_exercise else 0)
-            total = o.results.get("score", 0) if o.results else 0
-            possible = o.results.get("max_score", 0) if o.results else 0
-            writer.writerow(row + [total, possible, o.error or ""])
-    os.replace(tmp, path)
 
 
 class Progress:
@@ -327,55 +417,245 @@ class Progress:
         with self.lock:
             self.done += 1
             score = (f"{outcome.results['score']}/{outcome.results['max_score']}"
-                     if outcome.results else "error")
+                     if outcome.results and not outcome.error else "error")
             if self.tty:
                 width = 30
-                filled = int(width * self.done / self.total)
+                filled = int(width * self.done / max(self.total, 1))
                 self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
                                   f"{outcome.name[:30]:<30} {score:<10}")
                 if self.done == self.total:
                     self.stream.write("\n")
             else:
-                self.stream.write(f"graded {self.done}/{self.total}: {outcome.name} {score}\n")
+                self.stream.write(f"graded {self.done}/{self.total}: {outcome.name} {score}"
+                                  + (f" ({outcome.error})" if outcome.error else "") + "\n")
             self.stream.flush()
 
 
+# --------------------------------------------------------------------------- a whole class
+
+
+@dataclass
+class ClassOptions:
+    """``grade`` options for a class (see README, "Grading a whole class")."""
+
+    by_folder: Path | None = None
+    canvas: Path | None = None
+    nbgrader: Path | None = None
+    roster: Path | None = None
+    shard: str | None = None
+    skip_existing: bool = False
+    gpu: str | None = None                 # require / skip / only; None: the default rule
+    deadline: str | None = None
+    late_penalty: str | None = None
+    submitted_at: Path | None = None
+    hidden_visibility: str = "visible"
+    run: str | None = None
+    hide: list[str] = field(default_factory=list)   # paths the worker must not see (--hide)
+
+    def is_class(self, submissions: list[str]) -> bool:
+        return bool(self.by_folder or self.canvas or self.nbgrader or self.roster or self.shard
+                    or len(submissions) != 1 or any(_is_id_argument(s) for s in submissions))
+
+
+def _is_id_argument(argument: str) -> bool:
+    return "=" in argument and not os.path.exists(argument)
+
+
+def has_gpu() -> bool:
+    if os.environ.get("KIT_ASSUME_GPU") in ("0", "1"):
+        return os.environ["KIT_ASSUME_GPU"] == "1"
+    try:
+        import torch
+    except ImportError:  # pragma: no cover
+        return False
+    return torch.cuda.is_available()
+
+
+def selected_have_gpu_tests(exercises: list[str] | None) -> bool:
+    return any(_GPU_MARK.search(f.read_text(encoding="utf-8")) for f in grader_files(exercises))
+
+
+_GPU_MARK = re.compile(r"mark\.(gpu|perf)\b")
+
+
+def gpu_mode(requested: str | None, exercises: list[str] | None) -> str:
+    """``--gpu``: require (default when the selected exercises have GPU tests and a GPU is
+    present), skip (otherwise) or only. ``require`` and ``only`` need a GPU here."""
+    present = has_gpu()
+    if requested is None:
+        return "require" if present and selected_have_gpu_tests(exercises) else "skip"
+    if requested in ("require", "only") and not present and selected_have_gpu_tests(exercises):
+        raise GradingError(f"--gpu {requested}: no CUDA GPU on this machine "
+                           "(use --gpu skip here and a --gpu only run on a GPU machine, then merge)")
+    return requested
+
+
+def parse_isolation(value: str) -> tuple[str, str | None]:
+    """``--isolation``: a mode (``auto``, ``bwrap``, ...) or ``require=MODE`` (the strongest
+    sandbox here, refusing to grade below MODE): ``(mode, required level or None)``."""
+    if value.startswith("require="):
+        level = value.removeprefix("require=")
+        if level not in config.ISOLATION_MODES:
+            raise GradingError(f"--isolation require=MODE: MODE is one of {', '.join(config.ISOLATION_MODES)}")
+        return "auto", level
+    if value not in config.ISOLATION_CHOICES:
+        raise GradingError(f"--isolation: one of {', '.join(config.ISOLATION_CHOICES)} or require=MODE")
+    return value, None
+
+
+def default_run_id(shard=None) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{socket.gethostname()[:20]}" + (f"-shard{shard.index}of{shard.count}" if shard else "")
+
+
 def grade(submissions: list[str], out: Path, *, jobs: int = 1, exercises: list[str] | None = None,
-          isolation: str = "auto", test_timeout: int = DEFAULT_TEST_TIMEOUT) -> list[Outcome]:
+          isolation: str = "auto", test_timeout: int = DEFAULT_TEST_TIMEOUT,
+          options: ClassOptions | None = None) -> list[Outcome]:
     """Grade every submission; one folder of reports each when there are several."""
     for e in exercises or []:
         if e not in BY_NAME:
             raise GradingError(f"unknown exercise {e!r}; known: {', '.join(BY_NAME)}")
+    options = options or ClassOptions()
+    try:
+        policy = LatePolicy.parse(options.late_penalty) if options.late_penalty else None
+        deadline = parse_time(options.deadline) if options.deadline else None
+        shard = parse_shard(options.shard)
+    except ValueError as exc:
+        raise GradingError(str(exc)) from None
+    if options.hidden_visibility not in VISIBILITIES:
+        raise GradingError(f"--hidden-visibility: one of {', '.join(VISIBILITIES)}")
+    mode = gpu_mode(options.gpu, exercises)
+    run = options.run or default_run_id(shard)
+    isolation, require = parse_isolation(isolation)
+    base = GradeContext(run=run, gpu=mode, hidden_visibility=options.hidden_visibility,
+                        deadline=deadline, late_policy=policy, hide=list(options.hide),
+                        require=require)
     out.mkdir(parents=True, exist_ok=True)
-    if len(submissions) == 1:
-        return [run_one(submissions[0], out, exercises=exercises, isolation=isolation,
-                        test_timeout=test_timeout)]
-    names = _unique_names(submissions)
-    progress = Progress(len(submissions))
+    if not options.is_class(submissions):
+        sub = intake.from_argument(submissions[0])
+        context = replace(base, student=sub.student, submission=sub.source)
+        if sub.kind != "zip":
+            return [run_one(submissions[0], out, exercises=exercises, isolation=isolation,
+                            test_timeout=test_timeout, context=context)]
+        with tempfile.TemporaryDirectory(prefix="kit-intake-") as work:
+            try:
+                prepared = intake.prepare(sub, Path(work))
+            except intake.IntakeError as exc:
+                raise GradingError(str(exc)) from None
+            context.notes = prepared.notes
+            context.private_path = prepared.target
+            return [run_one(prepared.target, out, exercises=exercises, isolation=isolation,
+                            test_timeout=test_timeout, context=context)]
+    return grade_class(submissions, out, jobs=jobs, exercises=exercises, isolation=isolation,
+                       test_timeout=test_timeout, options=options, base=base, shard=shard)
 
-    def one(pair: tuple[str, str]) -> Outcome:
-        submission, name = pair
-        target = out / name
+
+def collect_submissions(submissions: list[str], options: ClassOptions) -> list[intake.Submission]:
+    """Everything handed in, each with its student id; a duplicate id names both paths."""
+    try:
+        found = [intake.from_argument(s) for s in submissions]
+        if options.by_folder:
+            found += intake.from_folder(options.by_folder)
+        if options.canvas:
+            found += intake.from_canvas(options.canvas)
+        if options.nbgrader:
+            found += intake.from_nbgrader(options.nbgrader)
+        roster_mod.check_unique([(s.student, s.source) for s in found])
+    except (intake.IntakeError, roster_mod.RosterError) as exc:
+        raise GradingError(str(exc)) from None
+    return found
+
+
+def grade_class(submissions: list[str], out: Path, *, jobs: int, exercises: list[str] | None,
+                isolation: str, test_timeout: int, options: ClassOptions, base: GradeContext,
+                shard) -> list[Outcome]:
+    """Many students: ``OUT/<student>/`` each; unless sharded, ``OUT/gradebook.csv``,
+    ``OUT/summary.txt`` (the class) and ``OUT/run.json``."""
+    from .merge import write_class_outputs
+
+    found = collect_submissions(submissions, options)
+    try:
+        roster = roster_mod.load_roster(options.roster) if options.roster else None
+        times = roster_mod.load_times(options.submitted_at) if options.submitted_at else {}
+    except roster_mod.RosterError as exc:
+        raise GradingError(str(exc)) from None
+    if roster:
+        times = {**{k: v.submitted_at for k, v in roster.items() if v.submitted_at}, **times}
+    mine = [s for s in found if shard is None or shard.owns(s.student)]
+    kept: dict[str, SubmissionResult] = {}
+    todo = []
+    for sub in mine:
+        previous = _existing(out / sub.student, base.gpu) if options.skip_existing else None
+        if previous is not None:
+            kept[sub.student] = previous
+        else:
+            todo.append(sub)
+    if options.skip_existing and kept:
+        print(f"--skip-existing: {len(kept)} student(s) already graded, {len(todo)} to grade",
+              file=sys.stderr)
+    progress = Progress(len(todo))
+    workdir = Path(tempfile.mkdtemp(prefix="kit-intake-"))
+
+    def one(sub: intake.Submission) -> Outcome:
+        target = out / sub.student
+        context = replace(base, student=sub.student, submission=sub.source)
         try:
-            return run_one(submission, target, exercises=exercises, isolation=isolation,
-                           test_timeout=test_timeout, name=name, log=progress)
+            when = times.get(sub.student) or sub.submitted_at
+            context.submitted_at = parse_time(when, f"submitted_at of {sub.student}") if when else None
+            prepared = intake.prepare(sub, workdir)
+            context.notes = prepared.notes
+            context.private_path = prepared.target if sub.kind != "builtin" else ""
+            return run_one(prepared.target, target, exercises=exercises, isolation=isolation,
+                           test_timeout=test_timeout, name=sub.student, log=progress, context=context)
         except Exception as exc:  # noqa: BLE001 - one broken submission never loses the others
-            outcome = Outcome(label=submission, name=name, out_dir=target,
-                              error=f"{type(exc).__name__}: {exc}")
+            message = str(exc) if isinstance(exc, (intake.IntakeError, GradingError, ValueError)) \
+                else f"{type(exc).__name__}: {exc}"
+            outcome = error_outcome(sub, target, context, message)
             progress(outcome)
             return outcome
+        finally:
+            shutil.rmtree(workdir / sub.student, ignore_errors=True)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        outcomes = list(pool.map(one, zip(submissions, names)))
-    chosen = exercises or [e.name for e in EXERCISES if (GRADER_DIR / f"test_{e.name}.py").is_file()]
-    write_gradebook(outcomes, out / "gradebook.csv", chosen)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            outcomes = list(pool.map(one, todo))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if shard is None:
+        results = dict(kept)
+        for o in outcomes:
+            results[o.name] = SubmissionResult.from_json(o.results)
+        chosen = exercises or [e.name for e in EXERCISES if (GRADER_DIR / f"test_{e.name}.py").is_file()]
+        names = {s.student: s.name for s in found if s.name}
+        write_class_outputs(results, out, roster=roster, exercises=chosen, names=names)
+        _atomic_write(out / "run.json", json.dumps({
+            "run": base.run, "kit_version": kit_version(), "graders_hash": graders_hash(),
+            "gpu": base.gpu, "exercises": chosen, "students": len(results),
+            "finished_at": now_iso()}, indent=2))
     return outcomes
 
 
-def _unique_names(submissions: list[str]) -> list[str]:
-    names, seen = [], {}
-    for s in submissions:
-        base = Path(s).name or "submission"
-        seen[base] = seen.get(base, 0) + 1
-        names.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return names
+def _existing(folder: Path, gpu: str) -> SubmissionResult | None:
+    """A finished result of this student from the same graders and GPU mode, if any."""
+    try:
+        result = SubmissionResult.from_json(json.loads((folder / "results.json").read_text("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if result.graders_hash != graders_hash() or result.gpu != gpu:
+        return None
+    return result
+
+
+def error_outcome(sub: "intake.Submission", target: Path, context: GradeContext,
+                  message: str) -> Outcome:
+    """A student whose hand-in could not be graded: an error record, no points."""
+    result = SubmissionResult(student=sub.student, submission=sub.source, run=context.run,
+                              gpu=context.gpu, error=message, notes=list(context.notes))
+    outcome = Outcome(label=sub.source, name=sub.student, out_dir=target, error=message,
+                      results=result.to_json())
+    try:
+        write_reports(outcome)
+    except OSError:
+        pass
+    return outcome
+

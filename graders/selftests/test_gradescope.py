@@ -51,7 +51,8 @@ def test_run_autograder_writes_results(bundle, tmp_path, layout):
     proc = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=280)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((root / "results" / "results.json").read_text())
-    assert data["score"] == data["max_score"] > 0
+    not_graded = sum(t["max_score"] for t in data["tests"] if t["extra_data"]["outcome"] == "not_graded")
+    assert data["score"] == data["max_score"] - not_graded > 0  # the maximum is fixed
     assert {t["tags"][0] for t in data["tests"]} == {"tokenization"}
 
 
