@@ -27,3 +27,12 @@ def ngrams(tokens, n):
     for start in range(0, len(tokens) - n + 1):
         grams.append(tuple(tokens[start:start + n]))
     return grams
+
+
+def subword_tokenize(text):
+    # WordPiece pieces from the pretrained model's own tokenizer (the kit loads it offline)
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+    from kit.pretrained import tokenizer
+
+    return tokenizer().tokenize(text)
