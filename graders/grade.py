@@ -47,6 +47,7 @@ from .submission import SubmissionError, private_copy, source_folder
 from . import intake
 from . import roster as roster_mod
 from .deadline import LatePolicy, apply_lateness, parse_time
+from .misconceptions import annotate
 from .results import (NOT_GRADED_PREFIX, VISIBILITIES, SubmissionResult, TestResult,
                       graders_hash, kit_version, now_iso)
 from .shard import parse_shard
@@ -186,6 +187,7 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
     outcome.results = build_results(collected, tests, label, isolation_of(log_text, isolation),
                                     time.monotonic() - started, crash, context=context,
                                     gpu_tests=gpu_tests)
+    annotate(outcome.results)   # likely misconceptions, from graders/mutants/signatures.json
     outcome.per_exercise = per_exercise(outcome.results)
     write_reports(outcome)
     if log:

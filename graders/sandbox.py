@@ -429,7 +429,9 @@ class WorkerSession(Session):
         inner = {"bwrap": "/submission", "namespaces": f"{self._tmp}/submission"}.get(
             self.mode, str(self.spec.directory))
         worker_args = [str(req_r), str(rep_w), self.spec.label, inner, self.spec.package]
-        python = [sys.executable, "-s", "-E", "-B", "-c",
+        # No -E: the environment is built here from scratch (PYTHONHASHSEED=0 must hold, so that
+        # a student's set iterates the same way in every run); -s: no user site-packages.
+        python = [sys.executable, "-s", "-B", "-c",
                   BOOTSTRAP.format(init=str(REPO_ROOT / "kit" / "__init__.py"), kit=str(REPO_ROOT / "kit"))]
         gpu = bool(glob.glob("/dev/nvidia[0-9]*"))
         env = {
