@@ -3,12 +3,12 @@
     python benchmarks/class_report.py                      # 5000 students, both measurements
     python benchmarks/class_report.py --students 500 --jobs 2
 
-1. Writes a synthetic graded class (``graders.class_report.sample``: real test ids,
+1. Writes a synthetic graded class (``graders.report.sample``: real test ids,
    catalogued mistakes, results.json v2 files) and times
    ``python -m graders report`` on it; target: 5000 students in under 60 s.
    Also prints the CPU seconds the report took (all its processes): on a shared machine
    the wall time depends on the other load, CPU seconds / cores does not.
-2. Times ``graders.misconceptions.annotate`` (what grading adds per submission) on 1000
+2. Times ``graders.engine.misconceptions.annotate`` (what grading adds per submission) on 1000
    of those results.json files, parsed beforehand, and compares it with the time to
    grade one submission: ``--grade-seconds S`` when known, or measured by grading the
    reference on every exercise with ``--measure-grading``; target: under 5 %.
@@ -45,8 +45,8 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse the synthetic class kept in --keep")
     args = parser.parse_args()
 
-    from graders.class_report.sample import make_class
-    from graders.misconceptions import annotate, load_signatures
+    from graders.report.sample import make_class
+    from graders.engine.misconceptions import annotate, load_signatures
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="kit-report-bench-"))
     grading, site = work / "grading", work / "site"

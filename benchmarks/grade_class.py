@@ -63,8 +63,8 @@ def _rows(folder: Path) -> list[dict]:
 
 
 def synthetic_merge(root: Path, count: int = 5000) -> tuple[float, float]:
-    from graders.merge import merge
-    from graders.results import SubmissionResult, TestResult
+    from graders.engine.merge import merge
+    from graders.engine.results import SubmissionResult, TestResult
 
     tests = [TestResult(name=f"tokenization: test_{i}", score=i % 2, max_score=1, status="passed",
                         output="", exercise="tokenization", test=f"test_{i}",

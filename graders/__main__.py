@@ -1,3 +1,3 @@
-from graders.cli import main
+from graders.engine.cli import main
 
 raise SystemExit(main())

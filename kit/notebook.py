@@ -14,7 +14,7 @@ writes live in the notebook's own namespace.
   same package, exactly what ``from .attention import ...`` imports;
 * :func:`module_source` -- the exercise module a notebook stands for: the code of its
   module cells, in order. Graded notebooks become this module, and the kit's
-  sandboxed engine grades it (:mod:`graders.nbgrader.preprocessor`): no hidden test
+  sandboxed engine grades it (:mod:`graders.build.nbgrader.preprocessor`): no hidden test
   ever runs in a notebook's kernel, and nothing here can reach one.
 """
 

@@ -4,13 +4,13 @@
 # counts as late), and write TIMES (id,submitted_at: the commit time graded).
 #   GH_TOKEN=... DEADLINE=2026-12-05T23:59:00+01:00 SHARD=2/4 \
 #     bash examples/github-actions/fetch-submissions.sh students.txt submissions times.csv
-# SHARD=I/N fetches only the repositories that shard grades (python -m graders.shard).
+# SHARD=I/N fetches only the repositories that shard grades (python -m graders.engine.shard).
 set -euo pipefail
 list="$1" out="$2" times="$3"
 mkdir -p "$out"
 echo "id,submitted_at" > "$times"
 if [ -n "${SHARD:-}" ]; then
-  python -m graders.shard "$SHARD" < "$list" > "$out/.mine"
+  python -m graders.engine.shard "$SHARD" < "$list" > "$out/.mine"
   list="$out/.mine"
 fi
 while read -r repo; do

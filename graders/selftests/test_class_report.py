@@ -10,9 +10,9 @@ from html import escape
 
 import pytest
 
-from graders.class_report import build_report
-from graders.class_report.pages import safe_file_name
-from graders.class_report.sample import make_class
+from graders.report import build_report
+from graders.report.pages import safe_file_name
+from graders.report.sample import make_class
 from kit.loader import REPO_ROOT
 
 EXERCISES = ["tokenization", "attention", "flash_attention", "compression"]
@@ -53,7 +53,7 @@ def test_every_student_gets_a_page_with_only_their_data(site):
         others = set(re.findall(r"s\d{5}", html)) - {sid}
         assert not others, f"{sid}'s page mentions {others}"
         results = json.loads((grading / sid / "results.json").read_text(encoding="utf-8"))
-        for ex, info in results["extra_data"]["exercises"].items():
+        for ex in results["extra_data"]["exercises"]:
             assert f'id="ex-{ex}"' in html
         for m in (m for info in results["extra_data"]["exercises"].values() for m in info.get("misconceptions", [])):
             assert escape(m["description"]) in html
@@ -74,7 +74,7 @@ def _v1_results(tests):
 
 
 def test_v1_results_and_student_text_is_escaped(tmp_path):
-    from graders.misconceptions import load_signatures
+    from graders.engine.misconceptions import load_signatures
 
     sigs = load_signatures()
     mistake, info = sorted(sigs["exercises"]["tokenization"]["mistakes"].items())[0]
@@ -290,7 +290,7 @@ def longest_line(rows):
 
 def test_similarity_finds_planted_copies_and_spares_independent_work(tmp_path):
     pytest.importorskip("copydetect", reason="similarity is the optional extra 'integrity'")
-    from graders.class_report.similarity import find_similar
+    from graders.report.similarity import find_similar
 
     stubs = tmp_path / "stubs"
     stubs.mkdir()

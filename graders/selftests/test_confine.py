@@ -8,7 +8,6 @@ applies the rules, tries each action and prints one JSON object of outcomes:
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
 import socket

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -154,7 +153,7 @@ def test_many_submissions_write_a_gradebook_and_scores_repeat(tmp_path):
         assert int(rows["bob"]["tokenization"]) < int(rows["bob"]["max_total"])
         assert (out / "alice" / "results.json").exists() and (out / "bob" / "junit.xml").exists()
         runs.append({n: json.loads((out / n / "results.json").read_text())["tests"] for n in rows})
-    strip = lambda tests: [(t["name"], t["score"]) for t in tests]  # noqa: E731
+    strip = lambda tests: [(t["name"], t["score"]) for t in tests]
     assert {n: strip(t) for n, t in runs[0].items()} == {n: strip(t) for n, t in runs[1].items()}
 
 

@@ -87,7 +87,7 @@ def test_lock_down_hides_the_graders_from_the_worker_user(bundle):
     import pwd
     import tempfile
 
-    from graders import gradescope
+    from graders.build import gradescope
 
     try:
         user = pwd.getpwnam("nobody")

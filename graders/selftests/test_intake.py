@@ -1,4 +1,4 @@
-"""Submission formats and hostile archives (graders.intake): no grading, only unpacking."""
+"""Submission formats and hostile archives (graders.engine.intake): no grading, only unpacking."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from graders import intake
-from graders.intake import IntakeError, Submission, prepare
-from graders.roster import RosterError, check_unique, clean_id, load_roster
+from graders.engine import intake
+from graders.engine.intake import IntakeError, Submission, prepare
+from graders.engine.roster import RosterError, check_unique, clean_id, load_roster
 
 CODE = b"def tokenize(text):\n    return text.split()\n"
 

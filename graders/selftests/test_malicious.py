@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from graders import sandbox
+from graders.engine import sandbox
 from kit.loader import REPO_ROOT
 
 HERE = Path(__file__).parent / "malicious"

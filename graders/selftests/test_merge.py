@@ -1,4 +1,4 @@
-"""Merging grading folders (graders.merge) on synthetic results.json files: newest wins,
+"""Merging grading folders (graders.engine.merge) on synthetic results.json files: newest wins,
 a CPU and a GPU run add up, different graders are refused, regrades replace one row,
 the roster marks missing and unknown students, lateness; 5000 results in under 10 s."""
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from graders.deadline import LatePolicy, apply_lateness, late_days, parse_time
-from graders.merge import MergeError, merge
-from graders.results import SubmissionResult, TestResult, gradebook_row
+from graders.engine.deadline import LatePolicy, apply_lateness, late_days, parse_time
+from graders.engine.merge import MergeError, merge
+from graders.engine.results import SubmissionResult, TestResult, gradebook_row
 from kit.loader import REPO_ROOT
 
 TESTS = [("tokenization", "test_split", 3, False), ("tokenization", "test_ngrams", 2, False),
@@ -180,7 +180,7 @@ def test_merge_of_5000_results_takes_under_10_s(tmp_path):
 
 def test_build_results_keeps_the_maximum_and_sets_visibility():
     """The grade command's records -> results.json v2 (no grading needed)."""
-    from graders.grade import GradeContext, build_results, public_test_names
+    from graders.engine.grade import GradeContext, build_results, public_test_names
 
     exercise, public = next(iter(sorted(public_test_names())))
     collected = [

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from graders import misconceptions as mc
-from graders.selfcheck import misconception, mutants_of
+from graders.engine.selfcheck import misconception, mutants_of
 from kit.exercises import EXERCISES
 from kit.loader import REPO_ROOT
 
@@ -135,6 +135,6 @@ def test_grading_names_the_mistake_end_to_end(tmp_path):
     ("test_x", "solutions", "test_x"),
 ])
 def test_selfcheck_test_ids_are_the_ids_grading_reports(name, short, expected):
-    from graders.selfcheck import stable_test_id
+    from graders.engine.selfcheck import stable_test_id
 
     assert stable_test_id(name, short) == expected

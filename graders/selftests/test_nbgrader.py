@@ -47,7 +47,7 @@ STUDENTS = ("solved", "stub", "tampered", "wrong", "sibling", "grade", "leak")
 
 
 def test_relative_imports_become_siblings():
-    from graders.nbgrader import rewrite_relative_imports
+    from graders.build.nbgrader import rewrite_relative_imports
 
     source = ("from .attention import MultiHeadAttention\n"
               "from .positional_encoding import sinusoidal_positional_encoding as pe\n"
@@ -61,7 +61,7 @@ def test_relative_imports_become_siblings():
 
 
 def test_docstrings_become_markdown():
-    from graders.nbgrader import markdown
+    from graders.build.nbgrader import markdown
 
     text = markdown("""Title.
 
@@ -137,7 +137,7 @@ def test_graded_cells_get_the_engines_points_and_feedback():
     from nbformat import v4
     from nbgrader.utils import determine_grade
 
-    from graders.nbgrader.preprocessor import cell_outputs
+    from graders.build.nbgrader.preprocessor import cell_outputs
 
     entries = [
         {"name": "x: test_f[a]", "score": 2, "max_score": 2, "status": "passed", "output": ""},
@@ -164,7 +164,7 @@ def test_a_graded_cell_that_is_not_the_kits_earns_nothing():
     from nbformat import v4
     from nbgrader.utils import determine_grade
 
-    from graders.nbgrader.preprocessor import KitAutograde
+    from graders.build.nbgrader.preprocessor import KitAutograde
 
     meta = {"nbgrader": {"grade": True, "grade_id": "old", "points": 2, "solution": False,
                          "locked": True}}
@@ -179,7 +179,7 @@ def test_the_autograde_steps_are_nbgraders_with_kitautograde_for_execute():
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
 
-    from graders.nbgrader.preprocessor import KitAutograde, autograde_preprocessors
+    from graders.build.nbgrader.preprocessor import KitAutograde, autograde_preprocessors
 
     steps = autograde_preprocessors()
     default = Autograde.class_traits()["autograde_preprocessors"].default()
@@ -205,12 +205,12 @@ def _clear_regions(source: str) -> str:
 
 def _grader_points() -> dict[str, dict[str, int]]:
     """Points per exercise and test function as the grading engine's own collector counts them."""
-    from graders.nbgrader import available_exercises
+    from graders.build.nbgrader import available_exercises
 
     names = available_exercises()
     raw = Path(os.environ.get("TMPDIR", "/tmp")) / f"kit-nb-points-{os.getpid()}.jsonl"
     raw.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "pytest", "-p", "graders.report", "--kit-raw", str(raw),
+    command = [sys.executable, "-m", "pytest", "-p", "graders.engine.records", "--kit-raw", str(raw),
                "--collect-only", "-q", "--no-points", "-p", "no:cacheprovider",
                "-o", "addopts=--strict-markers", "--rootdir", str(REPO_ROOT),
                "-c", str(REPO_ROOT / "pyproject.toml"), "--impl", "solutions",
@@ -238,7 +238,7 @@ def _gpu_functions(name: str) -> set[str]:
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_every_exercise_gets_a_notebook_worth_its_graders_points(tmp_path):
-    from graders.nbgrader import available_exercises, build_course
+    from graders.build.nbgrader import available_exercises, build_course
 
     names = available_exercises()
     course = tmp_path / "course"
@@ -290,7 +290,7 @@ def test_stub_notebooks_that_use_siblings_score_zero_and_solved_ones_full_marks(
     """The modules KitAutograde builds from the released notebooks of exercises with
     siblings (whose graded cells once passed on a stub, the siblings being the reference)
     earn nothing; from the instructor's notebooks, everything (GPU tests aside)."""
-    from graders.nbgrader import build_course
+    from graders.build.nbgrader import build_course
     from kit.notebook import module_source
 
     graded = ["transformer", "flash_attention_backward"]
@@ -422,7 +422,7 @@ def graded(tmp_path_factory):
     """The whole nbgrader workflow on a tokenization course; the paths, scores and log."""
     import nbformat
 
-    from graders.nbgrader import build_course
+    from graders.build.nbgrader import build_course
 
     root = tmp_path_factory.mktemp("nbgrader")
     env = _environment(root)
@@ -614,7 +614,7 @@ def test_feedback_never_shows_the_hidden_expected_values(graded):
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_the_released_assignment_has_no_solution_or_hidden_test(graded):
-    from graders.release import check_tree
+    from graders.build.release import check_tree
 
     leaks = check_tree(graded["course"] / "release")
     assert not leaks, "\n".join(leak.describe() for leak in leaks)

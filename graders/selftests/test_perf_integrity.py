@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from graders import sandbox
+from graders.engine import sandbox
 from kit.loader import ImplSpec
 from kit.perf import check_ratio, sdpa, throughput
 from kit.remote import ModuleProxy

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.release import MARKER, ReleaseError, release
+from graders.build.release import MARKER, ReleaseError, release
 from kit.loader import REPO_ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

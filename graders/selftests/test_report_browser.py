@@ -9,17 +9,17 @@ also blocked, so a regression cannot leak). Screenshots land in the test's tmp d
 its driver or Selenium is not installed (.ci/run installs them).
 """
 
+import base64
 import json
 import os
 import shutil
-import base64
 from pathlib import Path
 
 import pytest
 
-from graders.class_report import build_report
-from graders.class_report.pages import safe_file_name
-from graders.class_report.sample import make_class
+from graders.report import build_report
+from graders.report.pages import safe_file_name
+from graders.report.sample import make_class
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

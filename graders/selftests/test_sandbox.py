@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from graders import sandbox
+from graders.engine import sandbox
 from kit.loader import resolve
-from kit.remote import (LocalSession, ModuleProxy, Remote, call_with_grad, count_torch_ops,
-                        inspect_call, is_instance, state_after)
+from kit.remote import LocalSession, ModuleProxy, Remote, call_with_grad, count_torch_ops, inspect_call, is_instance, state_after
 
 PROBE = Path(__file__).parent / "probe"
 

@@ -1,4 +1,4 @@
-"""Sharding (graders.shard): disjoint, complete, stable under reordering and roster growth."""
+"""Sharding (graders.engine.shard): disjoint, complete, stable under reordering and roster growth."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graders.shard import Shard, ShardError, parse_shard, shard_of
+from graders.engine.shard import Shard, ShardError, parse_shard, shard_of
 
 ids = st.lists(st.text(min_size=1, max_size=20), min_size=0, max_size=60, unique=True)
 

@@ -14,5 +14,5 @@ sandboxed worker) is defined here once.
 * :mod:`.sanitize` -- student-originated text made safe for reports.
 
 Tests use the small API in :mod:`kit.remote`; the engine's sandboxed session lives in
-``graders/sandbox.py``.
+``graders/engine/sandbox.py``.
 """

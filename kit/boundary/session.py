@@ -5,7 +5,7 @@
 
 * :class:`LocalSession` runs the request in this process (a student's ``pytest``:
   fast, full tracebacks);
-* the grading engine's ``WorkerSession`` (``graders/sandbox.py``) sends it to a
+* the grading engine's ``WorkerSession`` (``graders/engine/sandbox.py``) sends it to a
   sandboxed worker process over a pipe.
 
 In both, arguments are encoded as plain data and rebuilt on the implementation's

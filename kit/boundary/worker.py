@@ -1,6 +1,6 @@
 """The grading worker: runs a student's implementation inside the sandbox.
 
-Started by the grading engine (``graders/sandbox.py``), never by students. It reads
+Started by the grading engine (``graders/engine/sandbox.py``), never by students. It reads
 requests from one pipe and writes replies to another (:mod:`.wire` framing,
 :mod:`.codec` values); the student's own ``print`` output goes to stdout/stderr,
 which the grader reads separately and bounds. Requests run through the same

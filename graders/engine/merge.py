@@ -20,8 +20,17 @@ from pathlib import Path
 
 from kit.exercises import EXERCISES
 
-from .results import (GRADEBOOK_TAIL, RosterEntry, SubmissionResult, class_summary,
-                      exercises_of, gradebook_header, gradebook_row, now_iso, write_gradebook_csv)
+from .results import (
+    GRADEBOOK_TAIL,
+    RosterEntry,
+    SubmissionResult,
+    class_summary,
+    exercises_of,
+    gradebook_header,
+    gradebook_row,
+    now_iso,
+    write_gradebook_csv,
+)
 
 
 class MergeError(Exception):

@@ -205,7 +205,7 @@ def student_page(student) -> str:
 
 def _without_misconception_lines(output: str) -> str:
     """The test's message without the "likely misconception" lines (shown above it already)."""
-    from graders.misconceptions import LINE_PREFIX
+    from graders.engine.misconceptions import LINE_PREFIX
 
     return "\n".join(line for line in (output or "").splitlines() if not line.startswith(LINE_PREFIX))
 

@@ -2,7 +2,7 @@
 
 ``--kit-isolation none`` runs it in-process (what a student's own ``pytest`` does);
 ``auto`` (the grade command's default), ``bwrap``, ``namespaces``, ``landlock`` and
-``process`` run it in a sandboxed worker (:mod:`graders.sandbox`). The mode in effect
+``process`` run it in a sandboxed worker (:mod:`graders.engine.sandbox`). The mode in effect
 is printed as ``kit-isolation: <mode>: <description>`` so the grade command can report
 it, and ``--kit-require MODE`` refuses to grade below that level.
 """

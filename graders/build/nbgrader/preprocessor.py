@@ -43,7 +43,7 @@ from kit.notebook import module_source
 
 from .notebook import GRADED
 
-KIT_ROOT = Path(__file__).resolve().parents[2]
+KIT_ROOT = Path(__file__).resolve().parents[3]
 MAX_LINES_PER_CASE = 12
 _ENGINE_HIDES: dict[tuple[str, str], bool] = {}  # (python, kit) -> its grade command has --hide
 

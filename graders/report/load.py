@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.misconceptions import annotate, rows_of
+from graders.engine.misconceptions import annotate, rows_of
 
 try:  # a faster parser when the 'report' extra is installed; the standard one otherwise
     from orjson import loads as _loads

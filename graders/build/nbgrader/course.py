@@ -3,7 +3,7 @@
 The course folder holds
 
 * ``nbgrader_config.py`` -- the course id, the kit that grades (its path), nbgrader's
-  autograde steps with :class:`~graders.nbgrader.preprocessor.KitAutograde` in the
+  autograde steps with :class:`~graders.build.nbgrader.preprocessor.KitAutograde` in the
   place of ``Execute``, ``OverwriteCells.add_missing_cells`` (a deleted graded cell is
   put back) and ``ClearSolutions.code_stub``. Local changes go to
   ``nbgrader_config_local.py`` (loaded last, never overwritten);
@@ -60,7 +60,7 @@ c.CourseDirectory.root = _HERE
 # then fail, and score zero, rather than grade anything there.)
 KIT_ROOT = os.environ.get("KIT_NBGRADER_KIT", r"{kit_root}")
 sys.path.insert(0, KIT_ROOT)
-from graders.nbgrader.preprocessor import autograde_preprocessors  # noqa: E402
+from graders.build.nbgrader.preprocessor import autograde_preprocessors  # noqa: E402
 
 # Autograding never runs a submitted notebook in a Jupyter kernel: nbgrader's steps,
 # with the kit's KitAutograde in the place of Execute. It builds the exercise module

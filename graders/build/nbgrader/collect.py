@@ -1,7 +1,7 @@
 """Step 1 of the course build: the hidden test functions of each exercise, with their points.
 
 A collect-only pytest run over ``graders/test_<exercise>.py`` (this module is its
-plugin, ``-p graders.nbgrader.collect``) lists every test case; the cases of one test
+plugin, ``-p graders.build.nbgrader.collect``) lists every test case; the cases of one test
 function become one :class:`GraderTest`, the unit an autograder cell stands for.
 """
 
@@ -39,7 +39,7 @@ class GraderTest:
         return "gpu" in self.markers
 
 
-# Loaded with ``-p graders.nbgrader.collect`` by :func:`collect_grader_tests` (a collect-only run).
+# Loaded with ``-p graders.build.nbgrader.collect`` by :func:`collect_grader_tests` (a collect-only run).
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("kit").addoption("--kit-collect-out", default=None,
                                      help="(nbgrader build) write the collected grader tests here")
@@ -78,7 +78,7 @@ def collect_grader_tests(names: list[str], repo_root: Path = REPO_ROOT) -> dict[
     files = [str(repo_root / "graders" / f"test_{n}.py") for n in names]
     with tempfile.TemporaryDirectory(prefix="kit-nbgrader-") as tmp:
         out = Path(tmp) / "collected.json"
-        command = [sys.executable, "-m", "pytest", "-p", "graders.nbgrader.collect", "--kit-collect-out",
+        command = [sys.executable, "-m", "pytest", "-p", "graders.build.nbgrader.collect", "--kit-collect-out",
                    str(out), "--collect-only", "-q", "--no-points", "-p", "no:cacheprovider",
                    "-o", "addopts=--strict-markers", "--rootdir", str(repo_root),
                    "-c", str(repo_root / "pyproject.toml"), "--impl", "solutions", *files]

@@ -45,7 +45,7 @@ from kit import layout
 from kit.exercises import BY_NAME, CHAPTERS, EXERCISES
 from kit.loader import REPO_ROOT
 
-from .grade import GradingError
+from ..engine.grade import GradingError
 
 MARKER = ".kit-release"
 STUDENT_README = Path("docs") / "STUDENT_README.md"

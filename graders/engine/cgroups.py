@@ -34,7 +34,7 @@ class WorkerCgroup:
         self.paths = paths
 
     @classmethod
-    def create(cls, name: str, *, memory_bytes: int, pids: int) -> "WorkerCgroup | None":
+    def create(cls, name: str, *, memory_bytes: int, pids: int) -> WorkerCgroup | None:
         """A new cgroup with these limits, or ``None`` where cgroups cannot be used."""
         try:
             v2 = _v2_root()

@@ -18,7 +18,7 @@ import hashlib
 import os
 import tomllib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kit.exercises import BY_NAME, EXERCISES
@@ -59,7 +59,7 @@ def graders_hash() -> str:
 
 def now_iso() -> str:
     """UTC time with microseconds: the newest result of a student wins a merge."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass
@@ -89,7 +89,7 @@ class TestResult:
                                "outcome": self.outcome, "gpu": self.gpu}}
 
     @classmethod
-    def from_json(cls, data: dict) -> "TestResult":
+    def from_json(cls, data: dict) -> TestResult:
         extra = data.get("extra_data") or {}
         exercise = extra.get("exercise") or (data.get("tags") or [""])[0]
         test = extra.get("test") or data["name"].split(": ", 1)[-1]
@@ -157,7 +157,7 @@ class SubmissionResult:
 
     @property
     def score(self) -> float:
-        """The raw score less the late penalty (one place: :mod:`graders.deadline`)."""
+        """The raw score less the late penalty (one place: :mod:`graders.engine.deadline`)."""
         raw = self.raw_score
         if not self.penalty_percent:
             return raw
@@ -229,7 +229,7 @@ class SubmissionResult:
         }
 
     @classmethod
-    def from_json(cls, data: dict, *, light: bool = False) -> "SubmissionResult":
+    def from_json(cls, data: dict, *, light: bool = False) -> SubmissionResult:
         """``light``: keep only the totals of the tests (enough for a gradebook row; a merge
         reads the tests of a student only when several results must be joined)."""
         extra = data.get("extra_data") or {}
@@ -293,7 +293,7 @@ def _num(value: float) -> str:
 
 @dataclass
 class RosterEntry:
-    """What a roster says about one student (see :mod:`graders.roster`)."""
+    """What a roster says about one student (see :mod:`graders.engine.roster`)."""
 
     student: str
     name: str = ""

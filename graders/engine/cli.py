@@ -161,17 +161,17 @@ def main(argv: list[str] | None = None) -> int:
             return selfcheck(args.exercise, with_slow=args.with_slow,
                              write_signatures=args.write_signatures, records_out=args.records)
         if args.command == "release":
-            from .release import release
+            from ..build.release import release
 
             release(args.out_dir)
             return 0
         if args.command == "nbgrader":
-            from .nbgrader import build_course
+            from ..build.nbgrader import build_course
 
             build_course(args.out_dir, exercises=args.exercise, gpu_cells=args.gpu_cells)
             return 0
         if args.command == "report":
-            from .class_report import build_report
+            from ..report import build_report
 
             if not args.grading_dir.is_dir():
                 print(f"GRADING_DIR: no such folder: {args.grading_dir}", file=sys.stderr)
@@ -188,11 +188,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"report: {stats['students']} students in {stats['seconds']} s -> {where}")
             return 0
         if args.command == "gradescope":
-            from .gradescope import build_bundle
+            from ..build.gradescope import build_bundle
 
             build_bundle(args.zip_path, args.exercise)
             return 0
-    except Exception as exc:  # noqa: BLE001 - the grader could not do its job: say why
+    except Exception as exc:
         from .grade import GradingError
         from .merge import MergeError
         from .roster import RosterError

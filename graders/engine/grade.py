@@ -11,9 +11,9 @@ the per-test records and writes, only here:
 
 Several submissions (a class): ``DIR/<student>/...`` each, graded ``--jobs`` at a time,
 and ``DIR/gradebook.csv`` (a row per student, a column per exercise, a total) written
-through :mod:`graders.merge`. Ids, formats, shards, the GPU rule and lateness live in
-:mod:`graders.roster`, :mod:`graders.intake`, :mod:`graders.shard`,
-:mod:`graders.gpu_policy` and :mod:`graders.deadline`; records in :mod:`graders.results`.
+through :mod:`graders.engine.merge`. Ids, formats, shards, the GPU rule and lateness live in
+:mod:`graders.engine.roster`, :mod:`graders.engine.intake`, :mod:`graders.engine.shard`,
+:mod:`graders.engine.gpu_policy` and :mod:`graders.engine.deadline`; records in :mod:`graders.engine.results`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -40,17 +40,14 @@ from kit.boundary.sanitize import clean_text, finite_or_none
 from kit.exercises import BY_NAME, EXERCISES
 from kit.loader import BUILTIN_IMPLS, REPO_ROOT
 
-from . import config
-from .cgroups import WorkerCgroup
-from .submission import SubmissionError, private_copy, source_folder
-
-from . import intake
+from . import config, intake
 from . import roster as roster_mod
+from .cgroups import WorkerCgroup
 from .deadline import LatePolicy, apply_lateness, parse_time
 from .misconceptions import annotate
-from .results import (NOT_GRADED_PREFIX, VISIBILITIES, SubmissionResult, TestResult,
-                      graders_hash, kit_version, now_iso)
+from .results import NOT_GRADED_PREFIX, VISIBILITIES, SubmissionResult, TestResult, graders_hash, kit_version, now_iso
 from .shard import parse_shard
+from .submission import SubmissionError, private_copy, source_folder
 
 GRADER_DIR = REPO_ROOT / "graders"
 DEFAULT_TEST_TIMEOUT = config.CALL_TIMEOUT
@@ -85,7 +82,7 @@ def pytest_command(raw: Path, files: list[Path], *, isolation: str, test_timeout
     implementation under test reaches it as ``KIT_IMPL`` in the environment."""
     command = [
         sys.executable, "-m", "pytest",
-        "-p", "graders.report", "-p", "graders.isolation",
+        "-p", "graders.engine.records", "-p", "graders.engine.isolation",
         f"--kit-raw={raw}", f"--kit-isolation={isolation}",
         f"--kit-call-timeout={test_timeout}", *[f"--kit-hide={p}" for p in hide],
         *([f"--kit-require={require}"] if require else []),
@@ -123,7 +120,7 @@ def read_raw(raw: Path) -> tuple[list[dict], dict[str, dict], list[dict], bool]:
 
 def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isolation: str,
             test_timeout: int, name: str | None = None, log=None, require: str | None = None,
-            context: "GradeContext | None" = None) -> Outcome:
+            context: GradeContext | None = None) -> Outcome:
     """Grade one submission; always writes the reports unless the grader itself broke.
 
     The submission is first copied (plain ``<exercise>.py`` files only) into a private
@@ -221,8 +218,8 @@ class GradeContext:
 
 
 def gpu_arguments(context: GradeContext | None) -> list[str]:
-    """The pytest arguments of the GPU rule (:mod:`graders.gpu_policy`)."""
-    return ["-p", "graders.gpu_policy", "--kit-gpu", context.gpu if context else "require"]
+    """The pytest arguments of the GPU rule (:mod:`graders.engine.gpu_policy`)."""
+    return ["-p", "graders.engine.gpu_policy", "--kit-gpu", context.gpu if context else "require"]
 
 
 def gpu_nodeids(raw: Path) -> set[str]:
@@ -240,7 +237,7 @@ def gpu_nodeids(raw: Path) -> set[str]:
 def build_results(collected: list[dict], tests: dict[str, dict], label: str, isolation: str,
                   elapsed: float, crash: str | None, *, context: GradeContext | None = None,
                   gpu_tests: set[str] | frozenset = frozenset()) -> dict:
-    """results.json (schema 2, :mod:`graders.results`) from the plugin's safe records.
+    """results.json (schema 2, :mod:`graders.engine.results`) from the plugin's safe records.
 
     A skipped test (no GPU here, no extra, another run grades it) scores 0 and keeps its
     points in the maximum, as ``outcome: not_graded``."""
@@ -506,7 +503,7 @@ def parse_isolation(value: str) -> tuple[str, str | None]:
 
 
 def default_run_id(shard=None) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{stamp}-{socket.gethostname()[:20]}" + (f"-shard{shard.index}of{shard.count}" if shard else "")
 
 
@@ -648,7 +645,7 @@ def _existing(folder: Path, gpu: str) -> SubmissionResult | None:
     return result
 
 
-def error_outcome(sub: "intake.Submission", target: Path, context: GradeContext,
+def error_outcome(sub: intake.Submission, target: Path, context: GradeContext,
                   message: str) -> Outcome:
     """A student whose hand-in could not be graded: an error record, no points."""
     result = SubmissionResult(student=sub.student, submission=sub.source, run=context.run,

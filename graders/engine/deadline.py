@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .results import SubmissionResult
 
@@ -30,7 +30,7 @@ def parse_time(text: str, what: str = "--deadline") -> datetime:
     except ValueError:
         raise ValueError(f"{what}: {text!r} is not an ISO 8601 time "
                          "(e.g. 2026-12-05T23:59:00+01:00)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class LatePolicy:
     cap: float = 100.0
 
     @classmethod
-    def parse(cls, text: str) -> "LatePolicy":
+    def parse(cls, text: str) -> LatePolicy:
         match = _POLICY.match(text or "")
         if not match:
             raise ValueError(f"--late-penalty: {text!r}; expected e.g. '10%/day' or "

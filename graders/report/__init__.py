@@ -102,7 +102,8 @@ def build_report(grading_dir: Path, out: Path, *, feedback_only: bool = False,
     if not feedback_only:
         similar = None
         if code_dir is not None:
-            from .similarity import DEFAULT_THRESHOLD as SIM_DEFAULT, find_similar, similarity_page
+            from .similarity import DEFAULT_THRESHOLD as SIM_DEFAULT
+            from .similarity import find_similar, similarity_page
 
             similar = find_similar(Path(code_dir), similarity_threshold or SIM_DEFAULT)
             (out / "similarity.html").write_text(similarity_page(similar), encoding="utf-8")

@@ -153,7 +153,7 @@ def selfcheck(exercises: list[str] | None = None, *, with_slow: bool = False, st
     files = [str(REPO_ROOT / "graders" / f"test_{n}.py") for n in names]
     with tempfile.TemporaryDirectory(prefix="kit-selfcheck-") as tmp:
         out = Path(tmp) / "selfcheck.json"
-        command = [sys.executable, "-m", "pytest", "-p", "graders.selfcheck",
+        command = [sys.executable, "-m", "pytest", "-p", "graders.engine.selfcheck",
                    "--kit-selfcheck-out", str(out), "-q", "--no-points", "-p", "no:cacheprovider",
                    "-o", "addopts=--strict-markers", "--rootdir", str(REPO_ROOT),
                    "-c", str(REPO_ROOT / "pyproject.toml"), *files]
@@ -183,7 +183,7 @@ def report(records: list[dict], names: list[str], stream) -> int:
     for r in records:
         by_impl[(r["exercise"], r["impl"])].append(r)
     problems: list[str] = []
-    write = lambda text="": print(text, file=stream)  # noqa: E731
+    write = lambda text="": print(text, file=stream)
 
     write("Self-check of the graders")
     write("=" * 78)

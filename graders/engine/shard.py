@@ -71,7 +71,7 @@ def _from_env(env) -> Shard:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m graders.shard I/N|auto < ids``: print the ids (or ``owner/repo`` lines,
+    """``python -m graders.engine.shard I/N|auto < ids``: print the ids (or ``owner/repo`` lines,
     keyed by the repository name) that shard I/N grades -- for fetching only its share."""
     import sys
 
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m graders.shard I/N|auto < ids", file=sys.stderr)
+        print("usage: python -m graders.engine.shard I/N|auto < ids", file=sys.stderr)
         return 2
     shard = parse_shard(args[0])
     for line in sys.stdin:

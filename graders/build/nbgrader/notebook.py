@@ -8,7 +8,7 @@ hidden test function, worth the points of all its cases.
 An autograder cell holds no test code: its first line names the hidden test function
 (``# Graded test: <name>``), and its one call (:func:`kit.notebook.graded_by_the_kit`)
 only says so -- or fails, should nbgrader ever run it while autograding. When nbgrader autogrades,
-the kit's preprocessor (:mod:`graders.nbgrader.preprocessor`) grades the notebook's
+the kit's preprocessor (:mod:`graders.build.nbgrader.preprocessor`) grades the notebook's
 code outside the kernel, with the sandboxed engine, and writes the points earned and
 the feedback into these cells. Every cell carries ``metadata.kit.role`` (what it is);
 the solution cells also ``metadata.kit.kind`` (``stub`` or ``rewrite``).

@@ -1,6 +1,6 @@
 """A synthetic graded class (results.json v2 files) for tests, demos and the benchmark.
 
-``python -m graders.class_report.sample OUT [--students N] [--seed S]`` writes
+``python -m graders.report.sample OUT [--students N] [--seed S]`` writes
 ``OUT/<student>/results.json``, ``OUT/gradebook.csv`` and ``OUT/run.json`` the way a
 grading run would, using the real test ids and catalogued mistakes of the shipped
 signatures: each student leaves some exercises as the stub, gets some fully right,
@@ -17,7 +17,7 @@ import random
 import zlib
 from pathlib import Path
 
-from graders.misconceptions import annotate, load_signatures
+from graders.engine.misconceptions import annotate, load_signatures
 
 GPU_EXERCISES = ("flash_attention", "flash_attention_backward")
 
@@ -115,7 +115,7 @@ def make_class(out: Path, students: int = 40, seed: int = 0, signatures: dict | 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graders.class_report.sample", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m graders.report.sample", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..grade import GradingError
+from ...engine.grade import GradingError
 
 
 class CourseError(GradingError):

@@ -6,7 +6,7 @@ failed check (never pytest's assertion introspection, which would print hidden
 expected values), the type and message of an exception the student's code
 raised with only the student's own frames, or a skip reason. The records are
 appended to ``--kit-raw FILE`` (JSON lines) as tests finish, so a crash loses
-nothing already graded; ``graders.grade`` turns them
+nothing already graded; ``graders.engine.grade`` turns them
 into ``results.json``, the summary and the gradebook.
 """
 

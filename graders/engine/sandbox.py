@@ -55,13 +55,13 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
+from kit import layout
 from kit.boundary import codec, wire
 from kit.boundary.handles import Remote
-from kit.boundary.session import Session, callable_name, rebuild_exception
-from kit import layout
+from kit.boundary.session import Session, rebuild_exception
 from kit.loader import REPO_ROOT, ImplementationError, ImplSpec
 
 from . import config
