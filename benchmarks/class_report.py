@@ -45,8 +45,8 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse the synthetic class kept in --keep")
     args = parser.parse_args()
 
-    from graders.report.sample import make_class
     from graders.engine.misconceptions import annotate, load_signatures
+    from graders.report.sample import make_class
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="kit-report-bench-"))
     grading, site = work / "grading", work / "site"
