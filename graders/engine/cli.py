@@ -20,6 +20,8 @@ import os
 import sys
 from pathlib import Path
 
+from . import config
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__.split("\n")[0])
@@ -39,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                             "strongest available, refusing to grade below MODE")
     grade.add_argument("--hide", action="append", default=[], metavar="PATH",
                        help="a path the sandboxed worker must not see (repeatable; e.g. a course folder)")
-    grade.add_argument("--test-timeout", default=60, type=int, help="seconds per test (default 60)")
+    grade.add_argument("--test-timeout", default=config.CALL_TIMEOUT, type=int,
+                       help=f"seconds one call into the student's code may take (default {config.CALL_TIMEOUT})")
     klass = grade.add_argument_group("a whole class (README: Grading a whole class)")
     klass.add_argument("--by-folder", type=Path, metavar="ROOT",
                        help="each child of ROOT (a folder or a .zip) is one student, named by it")

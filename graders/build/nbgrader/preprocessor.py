@@ -41,6 +41,7 @@ from traitlets import Integer, Unicode
 from kit.exercises import BY_NAME
 from kit.notebook import module_source
 
+from ...engine import config
 from .notebook import GRADED
 
 KIT_ROOT = Path(__file__).resolve().parents[3]
@@ -81,9 +82,9 @@ class KitAutograde(NbGraderPreprocessor):
                        "grade the notebooks").tag(config=True)
     python = Unicode(sys.executable, help="the Python that runs the engine").tag(config=True)
     isolation = Unicode("auto", help="the engine's --isolation").tag(config=True)
-    test_timeout = Integer(60, help="seconds one call into the student's code may take "
+    test_timeout = Integer(config.CALL_TIMEOUT, help="seconds one call into the student's code may take "
                            "(the engine's --test-timeout)").tag(config=True)
-    timeout = Integer(1800, help="seconds for grading one notebook").tag(config=True)
+    timeout = Integer(config.SUBMISSION_TIMEOUT, help="seconds for grading one notebook").tag(config=True)
 
     def preprocess(self, nb, resources):
         for cell in nb.cells:  # nothing runs them: a graded cell we do not grade earns nothing
