@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from graders import misconceptions as mc
+from graders.engine import misconceptions as mc
 from graders.engine.selfcheck import misconception, mutants_of
 from kit.exercises import EXERCISES
 from kit.loader import REPO_ROOT
