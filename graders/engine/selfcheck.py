@@ -226,8 +226,9 @@ def report(records: list[dict], names: list[str], stream) -> int:
             scored = [r for r in runs if r["outcome"] == "failed" and not r.get("feedback")]
             write(f"{name}/{m}: {misconception(name, m)}")
             if killers and not scored:
-                write("    caught by feedback only (worth no points on a machine without a GPU: "
-                      "its GPU throughput tests take the points)")
+                write("    caught by feedback only: worth no points (a mistake of speed or wasted "
+                      "work, measured only where the code runs; a GPU throughput test, where the "
+                      "exercise has one, takes points)")
             if killers:
                 shown = ", ".join(killers[:4]) + (f", +{len(killers) - 4} more" if len(killers) > 4 else "")
                 write(f"    killed by {len(killers)}/{len(runs)} test(s): {shown}")
