@@ -100,6 +100,7 @@ the bookkeeping ones (checks, ``torch.empty_like``/``torch.zeros_like``).
 from __future__ import annotations
 
 import contextlib
+import math  # noqa: F401 - yours to use (the default scale is 1 / sqrt(D))
 import os
 
 import torch

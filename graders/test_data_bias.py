@@ -3,6 +3,7 @@
 import pytest
 
 from kit.checks import expect_close, expect_equal, expect_raises, expect_type
+from kit.remote import inspect_call
 
 # --------------------------------------------------------------------------- counts
 
@@ -32,9 +33,8 @@ def test_gendered_counts(impl, texts, female, male, label, hint):
 
 @pytest.mark.points(1)
 def test_gendered_counts_leaves_its_input_alone(impl):
-    texts = ["He said.", "She said."]
-    impl.gendered_counts(texts)
-    assert texts == ["He said.", "She said."], "gendered_counts changed the list it was given"
+    _, changed = inspect_call(impl.gendered_counts, ["He said.", "She said."])
+    assert not changed, "gendered_counts changed the list it was given"
 
 
 @pytest.mark.points(1)

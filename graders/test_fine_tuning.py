@@ -86,6 +86,8 @@ def test_freeze_returns_the_frozen_module(impl):
 
 @pytest.mark.points(1)
 def test_freeze_works_in_place(impl):
+    # the head is the implementation's own object (a handle): reading it after the call is
+    # reading the implementation's state, not a copy (state_after is for test-built objects)
     head = impl.ClassifierHead(10, 4, seed=1)
     impl.freeze(head)
     assert not any(p.requires_grad for p in head.parameters()), (

@@ -168,6 +168,8 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
             log_text = ("submission: graded " + (", ".join(copy.files) or "no file") + "; ignored: "
                         + "; ".join(copy.ignored) + "\n" + log_text)
         header = f"student: {clean_text(context.student, 200)}\n" if context and context.student else ""
+        if context and context.notes:
+            header += "hand-in: " + clean_text("; ".join(context.notes), 4000) + "\n"
         (out_dir / "grader.log").write_text(header + clean_text(log_text[-200_000:], 200_000),
                                             encoding="utf-8")
         collected, tests, errors, finished = read_raw(raw)

@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from kit.exercises import BY_NAME
 
 from .roster import clean_id
+from .submission import SubmissionError, check_source
 
 MAX_ENTRIES = 5000              # entries in one archive / files walked in one folder
 MAX_TOTAL = 64 * 1024 * 1024    # bytes read from one student
@@ -83,7 +84,7 @@ def from_argument(argument: str) -> Submission:
         return Submission(clean_id(student or path), path, "builtin")
     p = Path(path)
     if student is None:
-        base = p.resolve() if p.exists() else p
+        base = p if p.is_symlink() else (p.resolve() if p.exists() else p)
         student = base.parent.name if base.name == "exercises" else base.name
         student = student[:-4] if student.lower().endswith(".zip") else student
     kind = "zip" if p.suffix.lower() == ".zip" and not p.is_dir() else "folder"
@@ -165,6 +166,11 @@ def prepare(sub: Submission, workdir: Path) -> Prepared:
     target = workdir / sub.student
     target.mkdir(parents=True, exist_ok=False)
     notes: list[str] = []
+    if sub.kind in ("folder", "zip"):
+        try:
+            check_source(sub.path)
+        except SubmissionError as exc:
+            raise IntakeError(str(exc)) from None
     if sub.kind == "folder":
         _from_tree(sub.path, target, notes)
     elif sub.kind == "zip":
@@ -292,8 +298,9 @@ def _from_zip(zf: zipfile.ZipFile, target: Path, notes: list[str], *, where: str
             _write_module(target, path.name, data)
 
 
-def _walk(root: Path) -> list[PurePosixPath]:
-    """Relative paths of regular files under ``root`` (no symlinks followed, bounded)."""
+def _walk(root: Path, links: list | None = None) -> list[PurePosixPath]:
+    """Relative paths of regular files under ``root`` (no symlinks followed, bounded); the
+    symbolic links met are added to ``links``."""
     found: list[PurePosixPath] = []
     stack = [(root, PurePosixPath())]
     while stack:
@@ -306,6 +313,8 @@ def _walk(root: Path) -> list[PurePosixPath]:
             if len(found) >= MAX_ENTRIES:
                 raise IntakeError(f"{root.name}: more than {MAX_ENTRIES} files")
             if entry.is_symlink():
+                if links is not None:
+                    links.append(rel / entry.name)
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if len(rel.parts) < MAX_DEPTH and entry.name not in SKIP_DIRS \
@@ -319,7 +328,9 @@ def _walk(root: Path) -> list[PurePosixPath]:
 def _from_tree(root: Path, target: Path, notes: list[str]) -> None:
     if root is None or root.is_symlink() or not root.is_dir():
         raise IntakeError(f"{root}: not a folder")
-    paths = _walk(root)
+    links: list = []
+    paths = _walk(root, links)
+    notes.extend(f"ignored {link}: a symbolic link" for link in links)
     folder = _pick_folder(paths)
     if folder is None:
         return

@@ -33,21 +33,33 @@ class CopiedSubmission:
     ignored: list[str] = field(default_factory=list)   # "name (why)"
 
 
+#: The one place inside the kit's checkout that hand-ins may come from: the sample class.
+SAMPLE_HAND_INS = REPO_ROOT / "examples"
+
+
+def check_source(path: Path) -> None:
+    """A hand-in is never a symbolic link, and never resolves into the kit's checkout (its
+    references, its graders) -- except the sample class in ``examples/``."""
+    shown = clean_text(str(path), 300)
+    if path.is_symlink():
+        raise SubmissionError(f"{shown}: is a symbolic link; hand in a folder or a zip")
+    resolved = path.resolve()
+    inside = resolved == REPO_ROOT or REPO_ROOT in resolved.parents
+    if inside and SAMPLE_HAND_INS not in resolved.parents:
+        raise SubmissionError(f"{shown}: is inside the kit's checkout ({REPO_ROOT}); "
+                              "grade submissions from a folder outside it")
+
+
 def source_folder(submission: str) -> Path:
     """The folder a submission names: ``solutions``/``exercises`` (the kit's own) or a
-    path, which must not resolve into the kit's checkout nor be a symbolic link."""
+    path (see :func:`check_source`)."""
     if submission in BUILTIN_IMPLS:
         return REPO_ROOT / submission
     path = Path(submission).expanduser()
     if not path.is_absolute():
         path = Path.cwd() / path
-    if path.is_symlink():
-        raise SubmissionError(f"{clean_text(submission, 300)}: is a symbolic link; hand in a folder")
-    resolved = path.resolve()
-    if resolved == REPO_ROOT or REPO_ROOT in resolved.parents:
-        raise SubmissionError(f"{clean_text(submission, 300)}: is inside the kit's checkout "
-                              f"({REPO_ROOT}); grade submissions from a folder outside it")
-    if not resolved.is_dir():
+    check_source(path)
+    if not path.resolve().is_dir():
         raise SubmissionError(f"{clean_text(submission, 300)}: is not a folder")
     return path
 

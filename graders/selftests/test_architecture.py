@@ -98,3 +98,22 @@ def test_the_boundary_is_one_package():
 def test_the_cycle_finder_finds_cycles():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_tests_about_changed_arguments_ask_the_call():
+    """Arguments are copies: a test that checks "left unchanged" / "in place" by looking at
+    its own objects after the call could never fail. Such tests must read the call's report
+    (``inspect_call``, ``state_after``, ``changes_of``)."""
+    import re
+
+    suspicious = re.compile(r"unchanged|alone|not_modified|in_place|changed_its")
+    offenders = []
+    for path in sorted([*REPO_ROOT.glob("graders/test_*.py"), *REPO_ROOT.glob("tests/test_*.py")]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and suspicious.search(node.name):
+                source = ast.get_source_segment(path.read_text(encoding="utf-8"), node) or ""
+                if "impl." in source and not re.search(
+                        r"inspect_call|state_after|changes_of|run_kit|the implementation's own object", source):
+                    offenders.append(f"{path.name}::{node.name}")
+    assert not offenders, f"tests that look at their own (copied) arguments: {offenders}"
