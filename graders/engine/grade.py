@@ -47,7 +47,7 @@ from .deadline import LatePolicy, apply_lateness, parse_time
 from .misconceptions import annotate
 from .results import NOT_GRADED_PREFIX, VISIBILITIES, SubmissionResult, TestResult, graders_hash, kit_version, now_iso
 from .shard import parse_shard
-from .submission import SubmissionError, private_copy, source_folder
+from .submission import CopiedSubmission, SubmissionError, private_copy, source_folder
 
 GRADER_DIR = REPO_ROOT / "graders"
 DEFAULT_TEST_TIMEOUT = config.CALL_TIMEOUT
@@ -127,53 +127,71 @@ def run_one(submission: str, out_dir: Path, *, exercises: list[str] | None, isol
     folder; only that copy is graded, by a pytest process that gets its path from the
     environment and runs in its own cgroup where cgroups are available.
     """
+    if submission.startswith("mutant:"):
+        # A catalogued mistake (instructor code, for selfcheck and the misconception tests):
+        # the reference with one module replaced, run in-process only.
+        if isolation != "none":
+            raise GradingError(f"{submission}: catalogued mistakes are graded in-process only "
+                               "(--isolation none)")
+        with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
+            return _grade(submission, submission, None, Path(tmp), out_dir, exercises=exercises,
+                          isolation=isolation, test_timeout=test_timeout, name=name, log=log,
+                          require=require, context=context)
     try:
         source = source_folder(submission)
     except SubmissionError as exc:
         raise GradingError(str(exc)) from None
     label = clean_text(submission if submission in BUILTIN_IMPLS else str(source), 300)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    outcome = Outcome(label=label, name=name or Path(label).name, out_dir=out_dir)
-    files = grader_files(exercises)
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
         os.chmod(tmp, 0o755)   # a worker with its own uid reads the private copy
         try:
             copy = private_copy(source, Path(tmp) / "submission")
         except SubmissionError as exc:
             raise GradingError(str(exc)) from None
-        raw = Path(tmp) / "raw.jsonl"
-        command = pytest_command(raw, files, isolation=isolation, test_timeout=test_timeout,
-                                 hide=[str(out_dir.resolve()), tmp, *(context.hide if context else [])],
-                                 require=require or (context.require if context else None),
-                                 extra=gpu_arguments(context))
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
-                   KIT_IMPL=str(copy.directory))
-        group = WorkerCgroup.create(f"kit-grader-{secrets.token_hex(8)}",
-                                    memory_bytes=config.GRADER_MEMORY_MB * 1024 * 1024,
-                                    pids=4096)
-        try:
-            proc = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=config.SUBMISSION_TIMEOUT,
-                                  preexec_fn=group.join if group is not None else None)
-            log_text = proc.stdout.decode("utf-8", "replace")
-            returncode = proc.returncode
-        except subprocess.TimeoutExpired as exc:
-            log_text = (exc.stdout or b"").decode("utf-8", "replace")
-            returncode = -9
-        finally:
-            if group is not None:
-                group.destroy()
-        if copy.ignored:
-            log_text = ("submission: graded " + (", ".join(copy.files) or "no file") + "; ignored: "
-                        + "; ".join(copy.ignored) + "\n" + log_text)
-        header = f"student: {clean_text(context.student, 200)}\n" if context and context.student else ""
-        if context and context.notes:
-            header += "hand-in: " + clean_text("; ".join(context.notes), 4000) + "\n"
-        (out_dir / "grader.log").write_text(header + clean_text(log_text[-200_000:], 200_000),
-                                            encoding="utf-8")
-        collected, tests, errors, finished = read_raw(raw)
-        gpu_tests = gpu_nodeids(raw)
+        return _grade(label, str(copy.directory), copy, Path(tmp), out_dir, exercises=exercises,
+                      isolation=isolation, test_timeout=test_timeout, name=name, log=log,
+                      require=require, context=context)
+
+
+def _grade(label: str, impl: str, copy: CopiedSubmission | None, tmp: Path, out_dir: Path, *,
+           exercises: list[str] | None, isolation: str, test_timeout: int, name: str | None,
+           log, require: str | None, context: GradeContext | None) -> Outcome:
+    """Run the hidden graders on ``impl`` (a private copy, or a catalogued mistake's label)
+    in a pytest process of its own; write the reports."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcome = Outcome(label=label, name=name or Path(label).name, out_dir=out_dir)
+    files = grader_files(exercises)
+    started = time.monotonic()
+    raw = tmp / "raw.jsonl"
+    command = pytest_command(raw, files, isolation=isolation, test_timeout=test_timeout,
+                             hide=[str(out_dir.resolve()), str(tmp), *(context.hide if context else [])],
+                             require=require or (context.require if context else None),
+                             extra=gpu_arguments(context))
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", KIT_IMPL=impl)
+    group = WorkerCgroup.create(f"kit-grader-{secrets.token_hex(8)}",
+                                memory_bytes=config.GRADER_MEMORY_MB * 1024 * 1024, pids=4096)
+    try:
+        proc = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=config.SUBMISSION_TIMEOUT,
+                              preexec_fn=group.join if group is not None else None)
+        log_text = proc.stdout.decode("utf-8", "replace")
+        returncode = proc.returncode
+    except subprocess.TimeoutExpired as exc:
+        log_text = (exc.stdout or b"").decode("utf-8", "replace")
+        returncode = -9
+    finally:
+        if group is not None:
+            group.destroy()
+    if copy is not None and copy.ignored:
+        log_text = ("submission: graded " + (", ".join(copy.files) or "no file") + "; ignored: "
+                    + "; ".join(copy.ignored) + "\n" + log_text)
+    header = f"student: {clean_text(context.student, 200)}\n" if context and context.student else ""
+    if context and context.notes:
+        header += "hand-in: " + clean_text("; ".join(context.notes), 4000) + "\n"
+    (out_dir / "grader.log").write_text(header + clean_text(log_text[-200_000:], 200_000),
+                                        encoding="utf-8")
+    collected, tests, errors, finished = read_raw(raw)
+    gpu_tests = gpu_nodeids(raw)
     if errors:
         raise GradingError("the graders failed to collect (a kit bug, not the student's): "
                            + "; ".join(e["nodeid"] + ": " + e["message"][-300:] for e in errors))

@@ -186,10 +186,16 @@ def _help_mentions_hide(python: str, kit_root: str, env: dict) -> bool:
     return "--hide" in proc.stdout
 
 
+def _not_graded(entry: dict) -> bool:
+    """A test this machine could not run (no GPU, no extra): results.json keeps its points in
+    the maximum with the outcome ``not_graded`` (a feedback test has no points at all)."""
+    return (entry.get("extra_data") or {}).get("outcome") == "not_graded" or entry["max_score"] == 0
+
+
 def cell_outputs(test: str, entries: list[dict], max_points: float) -> list:
     """What an autograder cell shows and nbgrader reads: the feedback, then the points."""
     earned = min(float(sum(e["score"] for e in entries)), max_points)
-    counted = [e for e in entries if e["max_score"] > 0]
+    counted = [e for e in entries if not _not_graded(e)]
     passed = sum(e["status"] == "passed" for e in counted)
     cases = f"{len(counted)} case{'s' if len(counted) != 1 else ''}"
     lines = [f"{test}: {earned:g} / {max_points:g} points ({passed} of {cases} passed)"]
@@ -197,8 +203,8 @@ def cell_outputs(test: str, entries: list[dict], max_points: float) -> list:
         lines.append("  not graded: the engine ran no such test (rebuild the course?)")
     missed: dict[tuple[str, str], list[dict]] = {}  # the same failure, said once
     for entry in entries:
-        if entry["status"] != "passed" or entry["max_score"] == 0:
-            word = "NOT GRADED" if entry["max_score"] == 0 else "FAILED"
+        if entry["status"] != "passed" or _not_graded(entry):
+            word = "NOT GRADED" if _not_graded(entry) else "FAILED"
             missed.setdefault((word, entry["output"] or "failed"), []).append(entry)
     for (word, output), group in missed.items():
         cases = ", ".join(e["name"].split(": ", 1)[-1].removeprefix(test) or test for e in group)
