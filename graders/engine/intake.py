@@ -80,7 +80,8 @@ def from_argument(argument: str) -> Submission:
         student, path = argument.split("=", 1)
         if not student:
             raise IntakeError(f"{argument}: empty student id before '='")
-    if (path in BUILTINS or path.startswith("mutant:")) and not os.path.exists(path):
+    if path in BUILTINS or (path.startswith("mutant:") and not os.path.exists(path)):
+        # the kit's own folders (and catalogued mistakes), never a student's path
         return Submission(clean_id(student or path), path, "builtin")
     p = Path(path)
     if student is None:

@@ -117,9 +117,11 @@ def test_grading_names_the_mistake_end_to_end(tmp_path):
                            "--isolation", "none"],  # catalogued mistakes run in-process only
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=850)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    from graders.engine.roster import clean_id
+
     tables = {}
     for folder in ("solutions", "exercises", label):
-        results = mc.annotate_file(tmp_path / folder / "results.json", SIGS)
+        results = mc.annotate_file(tmp_path / clean_id(folder) / "results.json", SIGS)
         tables[folder] = results["extra_data"]["exercises"][exercise]
     assert tables["solutions"]["misconceptions"] == []
     assert tables["exercises"]["status"] == "not_started"
