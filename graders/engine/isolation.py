@@ -39,10 +39,10 @@ def pytest_configure(config: pytest.Config) -> None:
         set_session_factory(config, LocalSession)
         print("kit-isolation: none: none (in-process)", flush=True)
         return
-    from . import sandbox
+    from . import sandbox, workers
 
     try:
-        factory, description, chosen = sandbox.session_factory(
+        factory, description, chosen = workers.session_factory(
             mode, call_timeout=config.getoption("kit_call_timeout"),
             hidden=config.getoption("kit_hide"))
     except RuntimeError as exc:

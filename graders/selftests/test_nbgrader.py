@@ -616,7 +616,7 @@ def test_feedback_never_shows_the_hidden_expected_values(graded):
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_the_released_assignment_has_no_solution_or_hidden_test(graded):
-    from graders.build.release import check_tree
+    from graders.build.leaks import check_tree
 
     leaks = check_tree(graded["course"] / "release")
     assert not leaks, "\n".join(leak.describe() for leak in leaks)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from graders.engine import sandbox
+from graders.engine import workers
 from kit.loader import ImplSpec
 from kit.perf import check_ratio, sdpa, throughput
 from kit.remote import ModuleProxy
@@ -33,7 +33,7 @@ def worker(tmp_path):
         folder = tmp_path / attack
         folder.mkdir()
         shutil.copy(HERE / f"{attack}.py", folder / "attention.py")
-        factory, _, _ = sandbox.session_factory("auto", call_timeout=60)
+        factory, _, _ = workers.session_factory("auto", call_timeout=60)
         session = factory(ImplSpec(label=str(folder), directory=folder, package=f"kit_perf_{attack}"))
         sessions.append(session)
         return ModuleProxy(session, "attention").scaled_dot_product_attention

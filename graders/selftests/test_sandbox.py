@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from graders.engine import sandbox
+from graders.engine import sandbox, workers
 from kit.loader import resolve
 from kit.remote import LocalSession, ModuleProxy, Remote, call_with_grad, count_torch_ops, inspect_call, is_instance, state_after
 
@@ -39,7 +39,7 @@ def probe(request):
     if mode == "local":
         session = LocalSession(spec)
     else:
-        session = sandbox.WorkerSession(spec, mode, call_timeout=20)
+        session = workers.WorkerSession(spec, mode, call_timeout=20)
     yield ModuleProxy(session, "tokenization")
     session.close()
 
