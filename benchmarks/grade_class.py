@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import shutil
 import subprocess
@@ -65,6 +64,7 @@ def _rows(folder: Path) -> list[dict]:
 def synthetic_merge(root: Path, count: int = 5000) -> tuple[float, float]:
     from graders.engine.merge import merge
     from graders.engine.results import SubmissionResult, TestResult
+    from graders.report.sample import read_all, spread_results
 
     tests = [TestResult(name=f"tokenization: test_{i}", score=i % 2, max_score=1, status="passed",
                         output="", exercise="tokenization", test=f"test_{i}",
@@ -72,15 +72,9 @@ def synthetic_merge(root: Path, count: int = 5000) -> tuple[float, float]:
     result = SubmissionResult(student="x", tests=tests, run="synthetic")
     result.refresh_exercises()
     data = result.to_json()
-    folders = [root / f"merge-s{k}" for k in range(4)]
-    for i in range(count):
-        data["extra_data"]["student"] = f"student{i:05d}"
-        folder = folders[i % 4] / f"student{i:05d}"
-        folder.mkdir(parents=True)
-        (folder / "results.json").write_text(json.dumps(data))
+    folders = spread_results(data, root / "merge", count, 4)
     start = time.monotonic()
-    for path in root.glob("merge-s*/*/results.json"):
-        json.loads(path.read_bytes())
+    read_all(root / "merge")
     reading = time.monotonic() - start
     start = time.monotonic()
     merge(folders, root / "merged5000")

@@ -69,24 +69,27 @@ class WorkerFailure(RuntimeError):
 # --------------------------------------------------------------------------- launching
 
 
+def _command_works(command: list[str]) -> bool:
+    """Whether ``command`` runs and exits 0 here (within 20 s)."""
+    try:
+        return subprocess.run(command, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def _bwrap_works() -> bool:
     if "bwrap" in config.DISABLED_MODES or shutil.which("bwrap") is None:
         return False
-    try:
-        return subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--unshare-user",
-                               "--die-with-parent", "true"], capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
+    return _command_works(["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--unshare-user",
+                           "--die-with-parent", "true"])
 
 
 def _namespaces_work() -> bool:
-    if "namespaces" in config.DISABLED_MODES or os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("setpriv")):
+    if "namespaces" in config.DISABLED_MODES or os.geteuid() != 0 \
+            or not (shutil.which("unshare") and shutil.which("setpriv")):
         return False
-    try:
-        return subprocess.run(["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
-                               "--mount-proc", "true"], capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
+    return _command_works(["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
+                           "--mount-proc", "true"])
 
 
 def worker_uid() -> tuple[int, int] | None:

@@ -114,6 +114,27 @@ def make_class(out: Path, students: int = 40, seed: int = 0, signatures: dict | 
     return ids
 
 
+def spread_results(data: dict, root: Path, count: int, shards: int) -> list[Path]:
+    """``count`` copies of one results.json, as students ``student00000``... spread over
+    ``shards`` shard folders ``root/s<k>/`` (for merge benchmarks and tests); the folders."""
+    folders = [root / f"s{k}" for k in range(shards)]
+    for i in range(count):
+        data["extra_data"]["student"] = f"student{i:05d}"
+        folder = folders[i % shards] / f"student{i:05d}"
+        folder.mkdir(parents=True)
+        (folder / "results.json").write_text(json.dumps(data))
+    return folders
+
+
+def read_all(root: Path) -> int:
+    """Parse every results.json under ``root/*/*/`` (the cost merge cannot avoid)."""
+    count = 0
+    for path in root.glob("*/*/results.json"):
+        json.loads(path.read_bytes())
+        count += 1
+    return count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graders.report.sample", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)

@@ -16,6 +16,7 @@ import pytest
 from graders.engine.deadline import LatePolicy, apply_lateness, late_days, parse_time
 from graders.engine.merge import MergeError, merge
 from graders.engine.results import SubmissionResult, TestResult, gradebook_row
+from graders.report.sample import read_all, spread_results
 from kit.loader import REPO_ROOT
 
 TESTS = [("tokenization", "test_split", 3, False), ("tokenization", "test_ngrams", 2, False),
@@ -158,19 +159,12 @@ def test_merge_of_5000_results_takes_under_10_s(tmp_path):
     data = template.to_json()
     # a realistic size: ~300 tests, like a full course
     data["tests"] = [dict(t, name=f"{t['name']}[{i}]") for i in range(75) for t in data["tests"]]
-    for shard in range(4):
-        (tmp_path / f"s{shard}").mkdir()
-    for i in range(5000):
-        data["extra_data"]["student"] = f"student{i:05d}"
-        folder = tmp_path / f"s{i % 4}" / f"student{i:05d}"
-        folder.mkdir()
-        (folder / "results.json").write_text(json.dumps(data))
+    folders = spread_results(data, tmp_path / "shards", 5000, 4)
     started = time.perf_counter()
-    for path in tmp_path.glob("s*/*/results.json"):
-        json.loads(path.read_bytes())
+    read_all(tmp_path / "shards")
     reading = time.perf_counter() - started
     started = time.perf_counter()
-    report = merge([tmp_path / f"s{i}" for i in range(4)], tmp_path / "out")
+    report = merge(folders, tmp_path / "out")
     seconds = time.perf_counter() - started
     print(f"merge of 5000 results: {seconds:.2f} s (reading the JSON alone: {reading:.2f} s)")
     assert report["students"] == 5000
