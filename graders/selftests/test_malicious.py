@@ -111,7 +111,8 @@ def graded(request, tmp_path_factory):
             shutil.copy(REPO_ROOT / "solutions" / "tokenization.py", folder / "tokenization.py")
         else:
             text = (HERE / f"{name}.py").read_text()
-            for key, value in {"{{REPO}}": str(REPO_ROOT), "{{OUT}}": str(out), "{{CANARY}}": str(canary),
+            for key, value in {"{{CORRECT_NGRAMS}}": _reference_function("tokenization", "ngrams"),
+                               "{{REPO}}": str(REPO_ROOT), "{{OUT}}": str(out), "{{CANARY}}": str(canary),
                                "{{REPO_CANARY}}": str(repo_canary), "{{PORT}}": str(listener.port),
                                "{{MARKER}}": MARKER}.items():
                 text = text.replace(key, value)
@@ -146,6 +147,15 @@ def graded(request, tmp_path_factory):
         except (OSError, ValueError):
             pass
     return state
+
+
+def _reference_function(exercise: str, name: str) -> str:
+    """The source of one function of the reference (for attacks that are correct elsewhere)."""
+    import ast
+
+    source = (REPO_ROOT / "solutions" / f"{exercise}.py").read_text(encoding="utf-8")
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    return ast.get_source_segment(source, node)
 
 
 def _plant_extra_attacks(root: Path, subs: list[str]) -> None:
