@@ -1,0 +1,1 @@
+"""Builders: the student copy, the Gradescope bundle, the nbgrader course."""
