@@ -4,7 +4,9 @@ Each attack is the ``tokenization.py`` of a submission folder that also holds a
 correct ``stop_words.py`` (copied from the reference), so we see that the attack
 costs the attacker's exercise and nothing else. All submissions are graded in
 ONE ``python -m graders grade ... --jobs 2`` run, the way CI grades a class, and
-each test below reads its submission's results.json.
+each test below reads its submission's results.json. Attacks on one exercise's own
+measurements live in a subfolder named for it (``malicious/attention/``) and are graded
+on that exercise beside their plain counterpart.
 
 The whole suite runs twice: in the strongest sandbox this machine has (bwrap or
 namespaces), and with bubblewrap and namespaces switched off
@@ -372,3 +374,61 @@ def test_forged_oversize_replies_fail_only_those_calls(graded):
 def test_whole_batch_time_is_bounded(graded):
     # ~22 submissions, 2 at a time, two timeouts of TEST_TIMEOUT s: generous bound
     assert graded["elapsed"] < 600, graded["elapsed"]
+
+
+# --------------------------------------------------------------------------- a patched op counter
+
+COUNTED = "attention"
+
+
+def _loop_over_heads_source() -> str:
+    """The catalogued mistake ``attention/loop_over_heads`` as one self-contained file: the
+    reference, with its ``scaled_dot_product_attention`` replaced by the mistake's loop."""
+    import ast
+
+    mutant = (REPO_ROOT / "graders" / "mutants" / COUNTED / "loop_over_heads.py").read_text()
+    node = next(n for n in ast.parse(mutant).body
+                if isinstance(n, ast.FunctionDef) and n.name == "scaled_dot_product_attention")
+    reference = (REPO_ROOT / "solutions" / f"{COUNTED}.py").read_text()
+    return (f"{reference}\n\n_reference = scaled_dot_product_attention\n\n\n"
+            f"{ast.get_source_segment(mutant, node)}\n")
+
+
+@pytest.fixture(scope="module", params=ROUTES)
+def counter_attack(request, tmp_path_factory):
+    """The plain loop over heads and the same loop with a patched operation counter
+    (malicious/attention/patched_op_counter.py), graded on attention in one run."""
+    root = tmp_path_factory.mktemp(f"op-counter-{request.param}")
+    plain = _loop_over_heads_source()
+    attack = (HERE / COUNTED / "patched_op_counter.py").read_text()
+    for name, text in {"plain_loop": plain, "patched_op_counter": f"{plain}\n\n{attack}"}.items():
+        (root / "subs" / name).mkdir(parents=True)
+        (root / "subs" / name / f"{COUNTED}.py").write_text(text)
+    env = dict(os.environ, KIT_SKIP_PRETRAINED="1")
+    if request.param == "no-namespaces":
+        env["KIT_SANDBOX_DISABLE"] = "bwrap,namespaces"
+    out = root / "out"
+    proc = subprocess.run([sys.executable, "-m", "graders", "grade", str(root / "subs" / "plain_loop"),
+                           str(root / "subs" / "patched_op_counter"), "--out", str(out), "--jobs", "2",
+                           "--exercise", COUNTED, "--test-timeout", "30"],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {name: json.loads((out / name / "results.json").read_text())
+            for name in ("plain_loop", "patched_op_counter")}
+
+
+def test_a_patched_op_counter_gains_no_points(counter_attack):
+    """Operation counts are measured inside the worker, so they are feedback worth no points:
+    the attack fools them (it passes the vectorisation tests the plain loop fails) and still
+    scores exactly what the plain loop scores, test by test."""
+    plain = {t["name"]: t for t in graded_tests(counter_attack["plain_loop"])}
+    attack = {t["name"]: t for t in graded_tests(counter_attack["patched_op_counter"])}
+    assert plain.keys() == attack.keys()
+    counted = [name for name in plain if "vectorised" in name]
+    assert len(counted) == 2, counted
+    # The counter works on honest code, the attack is real, and neither result is worth a point.
+    assert all(plain[name]["extra_data"]["outcome"] == "failed" for name in counted)
+    assert all(attack[name]["extra_data"]["outcome"] == "passed" for name in counted)
+    assert all(plain[name]["max_score"] == attack[name]["max_score"] == 0 for name in counted)
+    assert {n: t["score"] for n, t in attack.items()} == {n: t["score"] for n, t in plain.items()}
+    assert counter_attack["patched_op_counter"]["score"] == counter_attack["plain_loop"]["score"] > 0
