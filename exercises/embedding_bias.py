@@ -108,9 +108,10 @@ against scikit-learn's ``KMeans`` on well-separated groups; the MiniLM figures a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 
 import numpy as np
+
+from kit.datasets import toy_embeddings
 
 #: The names of the toy embeddings' five features, in order.
 FEATURES: tuple[str, ...] = ("female", "caring", "technical", "young", "royal")
@@ -137,9 +138,7 @@ HE_OCCUPATIONS: list[str] = ["maestro", "skipper", "protege", "philosopher", "ca
 
 def load_toy_embeddings() -> dict[str, np.ndarray]:
     """The toy embeddings as a new ``{word: float64 vector of shape (5,)}`` dict. Given complete."""
-    text = resources.files("kit").joinpath("data", "embedding_bias_toy.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {word: np.array([float(x) for x in values]) for word, *values in rows[1:]}
+    return toy_embeddings("embedding_bias")
 
 
 #: she, he, woman, man, girl, boy, mother, father, queen, king, 8 occupations, teacher, doctor.

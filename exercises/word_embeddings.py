@@ -45,9 +45,9 @@ name will do.
 
 from __future__ import annotations
 
-from importlib import resources
-
 import numpy as np
+
+from kit.datasets import toy_embeddings
 
 #: The names of the toy embeddings' three features, in order.
 FEATURES: tuple[str, ...] = ("plant", "furry", "carnivore")
@@ -55,9 +55,7 @@ FEATURES: tuple[str, ...] = ("plant", "furry", "carnivore")
 
 def load_toy_embeddings() -> dict[str, np.ndarray]:
     """The toy embeddings as a new ``{word: float64 vector of shape (3,)}`` dict. Given complete."""
-    text = resources.files("kit").joinpath("data", "word_embeddings_toy.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {word: np.array([float(x) for x in values]) for word, *values in rows[1:]}
+    return toy_embeddings("word_embeddings")
 
 
 #: cat, mouse, tiger, deer, eagle, rabbit, grass, carrot -> [plant, furry, carnivore].

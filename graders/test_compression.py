@@ -8,7 +8,7 @@ import torch.nn.functional as F
 import torch.nn.utils.prune as torch_prune
 from torch import nn
 
-from kit.checks import expect_close, expect_equal, expect_raises, expect_tensor
+from kit.checks import bad_calls, expect_close, expect_equal, expect_tensor
 from kit.remote import call_with_grad, inspect_call, run_kit
 
 
@@ -165,11 +165,9 @@ BAD_QUANTIZE = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,arg", BAD_QUANTIZE, ids=[b[0] for b in BAD_QUANTIZE])
-def test_quantize_bad_input(impl, name, make, exc, arg):
-    w, dim = make()
-    with expect_raises(exc, f"quantize_int8 [{name}]", arg=arg):
-        impl.quantize_int8(w, dim)
+@bad_calls(BAD_QUANTIZE)
+def test_quantize_bad_input(impl, bad):
+    bad.check(impl.quantize_int8, "quantize_int8")
 
 
 # --------------------------------------------------------------------------- dequantize
@@ -199,11 +197,9 @@ BAD_DEQUANTIZE = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,arg", BAD_DEQUANTIZE, ids=[b[0] for b in BAD_DEQUANTIZE])
-def test_dequantize_bad_input(impl, name, make, exc, arg):
-    q, scale, dim = make()
-    with expect_raises(exc, f"dequantize [{name}]", arg=arg):
-        impl.dequantize(q, scale, dim)
+@bad_calls(BAD_DEQUANTIZE)
+def test_dequantize_bad_input(impl, bad):
+    bad.check(impl.dequantize, "dequantize")
 
 
 # --------------------------------------------------------------------------- magnitude_prune
@@ -284,11 +280,9 @@ BAD_PRUNE = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,arg", BAD_PRUNE, ids=[b[0] for b in BAD_PRUNE])
-def test_prune_bad_input(impl, name, make, exc, arg):
-    w, sparsity = make()
-    with expect_raises(exc, f"magnitude_prune [{name}]", arg=arg):
-        impl.magnitude_prune(w, sparsity)
+@bad_calls(BAD_PRUNE)
+def test_prune_bad_input(impl, bad):
+    bad.check(impl.magnitude_prune, "magnitude_prune")
 
 
 # --------------------------------------------------------------------------- model_size_bytes
@@ -337,11 +331,9 @@ BAD_SIZE = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,arg", BAD_SIZE, ids=[b[0] for b in BAD_SIZE])
-def test_size_bad_input(impl, name, make, exc, arg):
-    model, bits = make()
-    with expect_raises(exc, f"model_size_bytes [{name}]", arg=arg):
-        impl.model_size_bytes(model, bits)
+@bad_calls(BAD_SIZE)
+def test_size_bad_input(impl, bad):
+    bad.check(impl.model_size_bytes, "model_size_bytes")
 
 
 # --------------------------------------------------------------------------- distillation_loss
@@ -444,11 +436,9 @@ BAD_DISTILL = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,arg", BAD_DISTILL, ids=[b[0] for b in BAD_DISTILL])
-def test_distillation_bad_input(impl, name, make, exc, arg):
-    student, teacher, temperature = make()
-    with expect_raises(exc, f"distillation_loss [{name}]", arg=arg):
-        impl.distillation_loss(student, teacher, temperature)
+@bad_calls(BAD_DISTILL)
+def test_distillation_bad_input(impl, bad):
+    bad.check(impl.distillation_loss, "distillation_loss")
 
 
 # --------------------------------------------------------------------------- the chapter-3 tiny model

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from kit import sentiment
-from kit.checks import expect_close, expect_equal, expect_raises, expect_str_list, expect_tensor
+from kit.checks import bad_calls, expect_close, expect_equal, expect_raises, expect_str_list, expect_tensor
 from kit.remote import inspect_call, run_kit
 
 IG_METHODS = ["riemann_right", "riemann_trapezoid", "gausslegendre"]
@@ -581,11 +581,9 @@ BAD_TOP = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,match", BAD_TOP, ids=[b[0] for b in BAD_TOP])
-def test_top_tokens_bad_arguments(impl, name, make, exc, match):
-    attributions, tokens, k = make()
-    with expect_raises(exc, f"top_tokens [{name}]", arg=match):
-        impl.top_tokens(attributions, tokens, k)
+@bad_calls(BAD_TOP)
+def test_top_tokens_bad_arguments(impl, bad):
+    bad.check(impl.top_tokens, "top_tokens")
 
 
 BAD_RANK = [
@@ -599,11 +597,9 @@ BAD_RANK = [
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("name,make,exc,match", BAD_RANK, ids=[b[0] for b in BAD_RANK])
-def test_rank_correlation_bad_arguments(impl, name, make, exc, match):
-    first, second = make()
-    with expect_raises(exc, f"rank_correlation [{name}]", arg=match):
-        impl.rank_correlation(first, second)
+@bad_calls(BAD_RANK)
+def test_rank_correlation_bad_arguments(impl, bad):
+    bad.check(impl.rank_correlation, "rank_correlation")
 
 
 BAD_RANDOMIZATION = [

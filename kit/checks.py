@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -331,3 +332,35 @@ def expect_raises(exc_type: type[BaseException] | tuple, what: str, *,
     names = exc_type.__name__ if isinstance(exc_type, type) else "/".join(t.__name__ for t in exc_type)
     _fail(what, f"should raise {names}, but returned normally",
           hint or "validate the arguments before computing anything")
+
+
+@dataclasses.dataclass(frozen=True)
+class BadCall:
+    """One row of a table of bad calls: ``make()`` builds the positional arguments, and
+    the call must raise ``exc`` with a message naming ``arg`` (see :func:`expect_raises`)."""
+
+    name: str
+    make: Callable[[], tuple]
+    exc: type[BaseException] | tuple
+    arg: str | tuple[str, ...]
+
+    def check(self, fn: Callable, label: str) -> None:
+        """Call ``fn(*self.make())``, which must raise as the row says."""
+        __tracebackhide__ = True
+        args = self.make()
+        with expect_raises(self.exc, f"{label} [{self.name}]", arg=self.arg):
+            fn(*args)
+
+
+def bad_calls(table: list[tuple]):
+    """``@bad_calls(TABLE)`` runs a test once per row ``(name, make, exc, arg)`` of
+    ``TABLE``, with the row as the :class:`BadCall` argument ``bad`` (ids: the names)::
+
+        @bad_calls(BAD_PRUNE)
+        def test_prune_bad_input(impl, bad):
+            bad.check(impl.magnitude_prune, "magnitude_prune")
+    """
+    import pytest
+
+    rows = [BadCall(*row) for row in table]
+    return pytest.mark.parametrize("bad", rows, ids=[row.name for row in rows])

@@ -15,6 +15,8 @@
   ``k`` responses per prompt, for the RLHF reward model. Each response is described by
   :data:`PREFERENCE_FEATURES` (scores in ``[0, 1]``); the expert prefers accurate, relevant,
   coherent answers and dislikes repetition, toxicity and answers that ramble on.
+* :func:`toy_embeddings` -- the hand-made word vectors of the word-embeddings and
+  embedding-bias exercises (``kit/data/<name>_toy.tsv``).
 
     >>> texts, labels = labelled_sentences("topic", split="train")
     >>> len(texts), labels[:3], LABEL_NAMES["topic"]
@@ -38,6 +40,18 @@ TOPICS: tuple[str, ...] = ("sport", "food", "technology")
 SENTIMENTS: tuple[str, ...] = ("positive", "negative", "neutral")
 LABEL_NAMES: dict[str, tuple[str, ...]] = {"topic": TOPICS, "sentiment": SENTIMENTS}
 SPLITS = ("train", "test")
+
+
+def toy_embeddings(name: str) -> dict[str, np.ndarray]:
+    """The toy embeddings ``kit/data/<name>_toy.tsv`` as a new ``{word: float64 vector}`` dict.
+
+    The file is tab-separated: a header row (``word`` then the feature names), then one
+    word per row; lines starting with ``#`` are comments. ``name`` is
+    ``"word_embeddings"`` (3 features) or ``"embedding_bias"`` (5).
+    """
+    text = (DATA_DIR / f"{name}_toy.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {word: np.array([float(x) for x in values]) for word, *values in rows[1:]}
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from importlib import resources
 from itertools import combinations
 
 import numpy as np
+
+from kit.datasets import toy_embeddings
 
 FEATURES: tuple[str, ...] = ("female", "caring", "technical", "young", "royal")
 TOY_PAIRS: list[tuple[str, str]] = [("she", "he"), ("woman", "man"), ("girl", "boy"), ("mother", "father"),
@@ -24,9 +25,7 @@ HE_OCCUPATIONS: list[str] = ["maestro", "skipper", "protege", "philosopher", "ca
 
 
 def load_toy_embeddings() -> dict[str, np.ndarray]:
-    text = resources.files("kit").joinpath("data", "embedding_bias_toy.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {word: np.array([float(x) for x in values]) for word, *values in rows[1:]}
+    return toy_embeddings("embedding_bias")
 
 
 TOY_EMBEDDINGS: dict[str, np.ndarray] = load_toy_embeddings()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import numpy as np
+
+from kit.datasets import toy_embeddings
 
 FEATURES: tuple[str, ...] = ("plant", "furry", "carnivore")
 
 
 def load_toy_embeddings() -> dict[str, np.ndarray]:
-    text = resources.files("kit").joinpath("data", "word_embeddings_toy.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {word: np.array([float(x) for x in values]) for word, *values in rows[1:]}
+    return toy_embeddings("word_embeddings")
 
 
 TOY_EMBEDDINGS: dict[str, np.ndarray] = load_toy_embeddings()

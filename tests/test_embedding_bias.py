@@ -1,25 +1,18 @@
 """Public tests for embedding_bias (run: pytest -m embedding_bias)."""
 
 import math
-from importlib import resources
 
 import numpy as np
 import pytest
 
 from kit.checks import expect_array, expect_close, expect_raises, expect_type
+from kit.datasets import toy_embeddings
 
 X = ["nurse", "receptionist", "homemaker", "librarian"]
 Y = ["engineer", "programmer", "carpenter", "mechanic"]
 A = ["she", "woman", "girl", "mother"]
 B = ["he", "man", "boy", "father"]
 PAIRS = [("she", "he"), ("woman", "man"), ("girl", "boy"), ("mother", "father"), ("queen", "king")]
-
-
-def toy_embeddings():
-    """The kit's toy embeddings (kit/data/embedding_bias_toy.tsv), read here on the test side."""
-    text = resources.files("kit").joinpath("data", "embedding_bias_toy.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {word: np.array([float(x) for x in values]) for word, *values in rows[1:]}
 
 
 @pytest.mark.points(2)
@@ -37,26 +30,26 @@ def test_effect_size_on_hand_made_vectors(impl):
 
 @pytest.mark.points(1)
 def test_effect_size_on_the_toy_embeddings(impl):
-    expect_close(impl.weat_effect_size(X, Y, A, B, toy_embeddings()), 1.9818843561421038,
+    expect_close(impl.weat_effect_size(X, Y, A, B, toy_embeddings("embedding_bias")), 1.9818843561421038,
                  "weat_effect_size(toy occupations, female/male words)")
-    expect_close(impl.weat_effect_size(Y, X, A, B, toy_embeddings()), -1.9818843561421038,
+    expect_close(impl.weat_effect_size(Y, X, A, B, toy_embeddings("embedding_bias")), -1.9818843561421038,
                  "weat_effect_size with X and Y swapped", hint="swapping the targets flips the sign")
 
 
 @pytest.mark.points(2)
 def test_exact_p_value_counts_the_observed_split(impl):
     # 70 splits of 8 words into 4 + 4; only the observed one is at least as large.
-    expect_close(impl.weat_p_value(X, Y, A, B, toy_embeddings(), permutations=100), 1 / 70,
+    expect_close(impl.weat_p_value(X, Y, A, B, toy_embeddings("embedding_bias"), permutations=100), 1 / 70,
                  "weat_p_value(toy, permutations=100): exact, C(8, 4) = 70 splits",
                  hint="enumerate every split once, the observed one included: count / 70")
-    expect_close(impl.weat_p_value(Y, X, A, B, toy_embeddings(), permutations=100), 1.0,
+    expect_close(impl.weat_p_value(Y, X, A, B, toy_embeddings("embedding_bias"), permutations=100), 1.0,
                  "weat_p_value with X and Y swapped",
                  hint="one-sided: every split is at least as large as the smallest one")
 
 
 @pytest.mark.points(1)
 def test_random_p_value_is_seeded_and_never_zero(impl):
-    toy = toy_embeddings()
+    toy = toy_embeddings("embedding_bias")
     p = impl.weat_p_value(X, Y, A, B, toy, permutations=20, seed=3)
     expect_type(p, float, "weat_p_value(...)")
     assert 1 / 21 <= p <= 1, f"weat_p_value(permutations=20) = {p}: should be (count + 1) / 21"
@@ -65,7 +58,7 @@ def test_random_p_value_is_seeded_and_never_zero(impl):
 
 @pytest.mark.points(2)
 def test_bias_direction_of_the_toy_pairs(impl):
-    g = impl.bias_direction(PAIRS, toy_embeddings())
+    g = impl.bias_direction(PAIRS, toy_embeddings("embedding_bias"))
     expect_array(g, "bias_direction(toy pairs)", shape=(5,), dtype=np.float64)
     expect_close(float(np.linalg.norm(g)), 1.0, "|bias_direction(...)|", hint="return a unit vector")
     assert g[0] > 0.95, (f"bias_direction(toy pairs) = {np.round(g, 3)}: should point mostly along 'female' "
@@ -81,7 +74,7 @@ def test_neutralize(impl):
 
 @pytest.mark.points(1)
 def test_cluster_leakage_on_the_toy_embeddings(impl):
-    toy = toy_embeddings()
+    toy = toy_embeddings("embedding_bias")
     g = impl.bias_direction(PAIRS, toy)
     expect_close(impl.cluster_leakage(X + Y, toy, [1, 1, 1, 1, 0, 0, 0, 0], direction=g), 1.0,
                  "cluster_leakage(toy occupations, neutralised)",
@@ -92,7 +85,7 @@ def test_cluster_leakage_on_the_toy_embeddings(impl):
 
 @pytest.mark.points(1)
 def test_errors_name_the_argument(impl):
-    toy = toy_embeddings()
+    toy = toy_embeddings("embedding_bias")
     with expect_raises(ValueError, "weat_effect_size with an empty X", arg="X"):
         impl.weat_effect_size([], Y, A, B, toy)
     with expect_raises(KeyError, "weat_effect_size with an unknown word in A", match="unicorn"):

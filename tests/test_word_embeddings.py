@@ -1,19 +1,12 @@
 """Public tests for word_embeddings (run: pytest -m word_embeddings)."""
 
 import math
-from importlib import resources
 
 import numpy as np
 import pytest
 
 from kit.checks import expect_array, expect_close, expect_equal, expect_raises
-
-
-def toy_embeddings():
-    """The kit's toy embeddings (kit/data/word_embeddings_toy.tsv), read here on the test side."""
-    text = resources.files("kit").joinpath("data", "word_embeddings_toy.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {word: np.array([float(x) for x in values]) for word, *values in rows[1:]}
+from kit.datasets import toy_embeddings
 
 
 @pytest.mark.points(1)
@@ -47,7 +40,7 @@ def test_error_message_names_the_argument(impl):
 
 @pytest.mark.points(1)
 def test_most_similar_to_cat(impl):
-    got = impl.most_similar("cat", toy_embeddings(), k=2)
+    got = impl.most_similar("cat", toy_embeddings("word_embeddings"), k=2)
     expect_equal([w for w, _ in got], ["tiger", "eagle"], "words of most_similar('cat', toy, k=2)",
                  hint="rank the other words by cosine, highest first; 'cat' itself is excluded")
 
@@ -55,7 +48,7 @@ def test_most_similar_to_cat(impl):
 @pytest.mark.points(2)
 @pytest.mark.parametrize("c,expected", [("tiger", "deer"), ("eagle", "rabbit")])
 def test_course_analogies(impl, c, expected):
-    expect_equal(impl.analogy("cat", "mouse", c, toy_embeddings()), expected,
+    expect_equal(impl.analogy("cat", "mouse", c, toy_embeddings("word_embeddings")), expected,
                  f"analogy('cat', 'mouse', {c!r}, toy)",
                  hint="closest by cosine to b - a + c, excluding a, b and c")
 

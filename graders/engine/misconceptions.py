@@ -80,8 +80,10 @@ def graders_hash(exercises: list[str]) -> str:
 
 def exercise_hash(exercise: str) -> str:
     """sha256 of what one exercise's signatures depend on: its hidden tests, its
-    catalogued mistakes and the reference they are edits of."""
-    paths = [GRADERS / f"test_{exercise}.py", REPO_ROOT / "solutions" / f"{exercise}.py"]
+    catalogued mistakes and what they are edits of (the reference, or for the kernel
+    track the stub completed with a wrong kernel)."""
+    paths = [GRADERS / f"test_{exercise}.py", REPO_ROOT / "solutions" / f"{exercise}.py",
+             REPO_ROOT / "exercises" / f"{exercise}.py"]
     paths += sorted((GRADERS / "mutants" / exercise).glob("*.py"))
     return _sha256([p for p in paths if p.is_file()])
 
