@@ -1,8 +1,8 @@
 """Hidden-test messages are no oracle for the expected values (trust rule 4).
 
 A submission whose ``compute_costs`` functions return the reference's answer times 1.37
-is graded through the real engine; a resubmitting student would read its failures to
-learn the expected values. Every failing hidden message must say what is wrong in
+(``malicious/compute_costs/scaled_answers.py``) is graded through the real engine; a
+resubmitting student would read its failures to learn the expected values. Every failing hidden message must say what is wrong in
 words only: no number with a decimal point or an exponent that the student has not
 already seen in the stub or the public tests, so neither the error size nor the
 expected value (nor a hidden input) can be read back.
@@ -21,29 +21,7 @@ from kit.loader import REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
-WRAPPER = '''
-
-def _off(fn):
-    import functools
-
-    @functools.wraps(fn)
-    def wrapped(*args, **kwargs):
-        value = fn(*args, **kwargs)
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)):
-            return value * 1.37
-        if isinstance(value, dict):
-            return {k: (v * 1.37 if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
-                    for k, v in value.items()}
-        return value
-    return wrapped
-
-
-for _name, _value in list(globals().items()):
-    if callable(_value) and not _name.startswith("_") and getattr(_value, "__module__", "") == __name__:
-        globals()[_name] = _off(_value)
-'''
+ATTACK = REPO_ROOT / "graders" / "selftests" / "malicious" / "compute_costs" / "scaled_answers.py"
 NUMBER = re.compile(r"(?<![\w.])[-+]?(\d+\.\d*|\.\d+|\d+[eE][-+]?\d+)")
 
 
@@ -51,7 +29,8 @@ def test_failing_hidden_messages_carry_no_numbers(tmp_path):
     folder = tmp_path / "sub"
     folder.mkdir()
     source = (REPO_ROOT / "solutions" / "compute_costs.py").read_text(encoding="utf-8")
-    (folder / "compute_costs.py").write_text(source + WRAPPER, encoding="utf-8")
+    (folder / "compute_costs.py").write_text(f"{source}\n\n{ATTACK.read_text(encoding='utf-8')}",
+                                              encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-m", "graders", "grade", str(folder), "--out", str(out),
                            "--exercise", "compute_costs"], cwd=REPO_ROOT, capture_output=True,
