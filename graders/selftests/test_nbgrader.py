@@ -9,7 +9,8 @@ stub (zero), one whose graded cells were deleted or edited (restored), a wrong o
 an infinite loop, and three that attack the grading: functions that call
 ``sibling("tokenization")`` for the answer, a cell that replaces
 ``kit.notebook.grade``, and code that reads the hidden tests, the reference and the
-instructor's notebook to print them or put them in an error message.
+instructor's notebook to print them or put them in an error message (their cells are
+in ``graders/selftests/malicious/nbgrader/``).
 """
 
 from __future__ import annotations
@@ -392,31 +393,15 @@ def _secrets(course: Path) -> list[Path]:
             course / "source" / ASSIGNMENT / f"{EXERCISE}.ipynb"]
 
 
-STEAL = '''import os as _os
-_SECRETS = {paths!r}
+ATTACKS = REPO_ROOT / "graders" / "selftests" / "malicious" / "nbgrader"
 
 
-def _steal():
-    found = []
-    for path in _SECRETS:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                found.append(fh.read())
-        except OSError as exc:
-            found.append(f"{{path}}: {{type(exc).__name__}}")
-    return "\\n".join(found)
-
-
-print(_steal())  # into the notebook's output, were it run in a kernel
-
-
-def tokenize(text):
-    raise RuntimeError(_steal())  # into the feedback, were the files readable
-
-
-def ngrams(tokens, n):
-    raise RuntimeError(_steal()[1500:])
-'''
+def _attack(name: str, **values: str) -> str:
+    """The text of one attack cell in graders/selftests/malicious/nbgrader/, filled in."""
+    text = (ATTACKS / f"{name}.py").read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    return text
 
 
 @pytest.fixture(scope="module")
@@ -459,20 +444,18 @@ def graded(tmp_path_factory):
 
     sibling = copy.deepcopy(released)  # every function asks sibling() for the answer
     for cell in _cells(sibling, "solution"):
-        cell.source = (f"def {cell.id}(*args, **kwargs):\n"
-                       f"    return sibling({EXERCISE!r}).{cell.id}(*args, **kwargs)\n")
+        cell.source = _attack("sibling_answers", FUNCTION=cell.id, EXERCISE=EXERCISE)
     _submit(course, "sibling", sibling)
 
     grade = copy.deepcopy(released)  # replaces the kit's grading function, fakes outputs
-    _by_id(grade)["imports"].source = ("import kit.notebook\n"
-                                       "kit.notebook.grade = lambda *args, **kwargs: 99.0\n")
+    _by_id(grade)["imports"].source = _attack("replaced_grade")
     for cell in _cells(grade, "test"):
         cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "99.0"},
                                                execution_count=1)]
     _submit(course, "grade", grade)
 
     leak = copy.deepcopy(released)  # prints the hidden tests, the reference, the solutions
-    _by_id(leak)["helpers"].source = STEAL.format(paths=[str(p) for p in _secrets(course)])
+    _by_id(leak)["helpers"].source = _attack("steal_secrets", SECRETS=repr([str(p) for p in _secrets(course)]))
     _submit(course, "leak", leak)
 
     (course / "nbgrader_config_local.py").write_text(
