@@ -333,14 +333,40 @@ def gradebook_row(result: SubmissionResult | None, exercises: list[str], *, stud
             error or result.error or result.crash or ""]
 
 
+#: How a cell that a spreadsheet would run as a formula starts ("CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """``value`` as a spreadsheet will show it: text that starts like a formula (a file
+    name or an error message from a hand-in, say ``=HYPERLINK(...)``) gets a leading
+    apostrophe, which Excel, LibreOffice and Google Sheets read as "this is text".
+    Numbers, negative ones included, stay as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def cell_from_spreadsheet(value: str) -> str:
+    """The text :func:`spreadsheet_cell` wrote (the apostrophe it added taken off)."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def write_gradebook_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    """Written next to itself first, then renamed: a reader never sees half a gradebook."""
+    """Written next to itself first, then renamed: a reader never sees half a gradebook.
+    Every cell goes through :func:`spreadsheet_cell`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     os.replace(tmp, path)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.engine.misconceptions import annotate, rows_of
+from graders.engine.results import cell_from_spreadsheet
 
 try:  # a faster parser when the 'report' extra is installed; the standard one otherwise
     from orjson import loads as _loads
@@ -118,7 +119,8 @@ def read_gradebook(folder: Path) -> dict[str, dict]:
     if not path.is_file():
         return {}
     with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+        rows = [{k: cell_from_spreadsheet(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(fh)]
     key = "student" if rows and "student" in rows[0] else "submission"
     return {row[key]: row for row in rows if row.get(key)}
 

