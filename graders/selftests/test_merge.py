@@ -8,7 +8,6 @@ import csv
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from graders.engine.deadline import LatePolicy, apply_lateness, late_days, parse_time
 from graders.engine.merge import MergeError, merge
 from graders.engine.results import SubmissionResult, TestResult, gradebook_row
-from graders.report.sample import read_all, spread_results
+from graders.report.sample import spread_results
 from kit.loader import REPO_ROOT
 
 TESTS = [("tokenization", "test_split", 3, False), ("tokenization", "test_ngrams", 2, False),
@@ -176,22 +175,18 @@ def test_late_policy_in_one_place():
 
 
 @pytest.mark.slow
-def test_merge_of_5000_results_takes_under_10_s(tmp_path):
+def test_merge_of_5000_results_keeps_every_student(tmp_path):
+    """A course-sized merge (5000 students over 4 shards, ~300 tests each) loses no one.
+    Its speed (target: under 10 s) is measured by benchmarks/grade_class.py, not here."""
     template = result("x", "r", "2026-01-01T00:00:00.000000Z", passed=CPU)
     data = template.to_json()
-    # a realistic size: ~300 tests, like a full course
     data["tests"] = [dict(t, name=f"{t['name']}[{i}]") for i in range(75) for t in data["tests"]]
     folders = spread_results(data, tmp_path / "shards", 5000, 4)
-    started = time.perf_counter()
-    read_all(tmp_path / "shards")
-    reading = time.perf_counter() - started
-    started = time.perf_counter()
     report = merge(folders, tmp_path / "out")
-    seconds = time.perf_counter() - started
-    print(f"merge of 5000 results: {seconds:.2f} s (reading the JSON alone: {reading:.2f} s)")
     assert report["students"] == 5000
-    # Under 10 s; on a busy shared CI machine, at most reading + half of it + 2 s of work
-    assert seconds < max(10, 1.5 * reading + 2), (seconds, reading)
+    rows = list(csv.DictReader(open(tmp_path / "out" / "gradebook.csv")))
+    assert len(rows) == len({r["student"] for r in rows}) == 5000
+    assert {r["total"] for r in rows} == {str(75 * template.score)}   # every test, 75 times
 
 
 def test_build_results_keeps_the_maximum_and_sets_visibility():
