@@ -29,8 +29,9 @@ root itself is not readable, so the worker must import ``kit`` from its folder
 submodule_search_locations=[".../kit"])``), not by putting the root on ``sys.path``.
 
 What stays possible: connecting to Unix sockets that already exist in the file system (Landlock
-up to ABI 7 does not restrict that), reading ``/proc`` entries of other processes that
-need no ptrace access (e.g. command lines), and everything beneath the allowed paths.
+up to ABI 7 does not restrict that), and everything beneath the allowed paths. A worker that
+stays root should also :func:`drop_capabilities`; the grader should :func:`make_undumpable`
+itself.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ import struct
 import sys
 from collections.abc import Iterable, Sequence
 
-__all__ = ["landlock_abi", "restrict_filesystem", "forbid_network", "apply", "worker_paths"]
+__all__ = ["landlock_abi", "restrict_filesystem", "forbid_network", "drop_capabilities", "make_undumpable",
+           "apply", "worker_paths"]
 
 # --------------------------------------------------------------------------- system calls
 
@@ -116,6 +118,8 @@ _FS = {
 # The rights that make sense on a file (the others are about a directory's entries).
 _FILE_RIGHTS = {"execute", "write_file", "read_file", "truncate", "ioctl_dev"}
 _READ_ONLY_RIGHTS = {"execute", "read_file", "read_dir"}
+# Never granted, even where writing is: creating device files.
+_DEVICE_RIGHTS = {"make_char", "make_block"}
 _NET_BIND_TCP, _NET_CONNECT_TCP = 1 << 0, 1 << 1  # ABI 4
 _SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
@@ -141,7 +145,8 @@ def restrict_filesystem(read_only: Sequence[str], read_write: Sequence[str], *,
     """Confine this process and its future children to the given paths; returns the ABI used.
 
     Beneath each ``read_only`` path: read files, list folders, execute programs. Beneath each
-    ``read_write`` path: everything (create, write, delete, rename within it, device ioctls).
+    ``read_write`` path: everything but creating device files (create, write, delete, rename
+    within it, device ioctls).
     Everywhere else: none of the file-system rights the kernel's Landlock knows. A path that
     is a file gets the file rights only. Paths that do not exist are skipped.
 
@@ -171,7 +176,7 @@ def restrict_filesystem(read_only: Sequence[str], read_write: Sequence[str], *,
                                    ctypes.c_uint32(0)), "landlock_create_ruleset")
     try:
         rules = [(p, _mask(abi, _READ_ONLY_RIGHTS)) for p in read_only]
-        rules += [(p, handled_fs) for p in read_write]
+        rules += [(p, handled_fs & ~_mask(abi, _DEVICE_RIGHTS)) for p in read_write]
         for path, rights in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -281,6 +286,42 @@ def forbid_network() -> None:
            "prctl(PR_SET_SECCOMP)")
 
 
+# --------------------------------------------------------------------------- capabilities
+
+_PR_SET_DUMPABLE = 4
+_PR_CAPBSET_DROP = 24
+_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+_CAPSET = {"x86_64": 126, "aarch64": 91}
+
+
+def drop_capabilities() -> None:
+    """Give up every capability for good: this process keeps its uid (root stays uid 0) but
+    loses root's powers -- no device files, no reading other users' files or processes, no
+    raising limits -- and, with the bounding set emptied, so does every program it runs.
+    Needs ``CAP_SETPCAP`` to empty the bounding set (root has it); raises ``OSError`` otherwise.
+    """
+    if _libc is None or _MACHINE not in _CAPSET:
+        raise OSError(errno.ENOSYS, "dropping capabilities needs Linux on x86_64 or aarch64")
+    for cap in range(64):
+        if _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            if ctypes.get_errno() == errno.EINVAL:   # past the last capability this kernel knows
+                break
+            _check(-1, "prctl(PR_CAPBSET_DROP)")
+    _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    # struct __user_cap_header_struct {u32 version; int pid}; two empty __user_cap_data_struct
+    header = ctypes.create_string_buffer(struct.pack("=Ii", _LINUX_CAPABILITY_VERSION_3, 0), 8)
+    data = ctypes.create_string_buffer(bytes(24), 24)
+    _check(_libc.syscall(ctypes.c_long(_CAPSET[_MACHINE]), header, data), "capset")
+
+
+def make_undumpable() -> None:
+    """Keep this process's ``/proc`` entries (environment, memory, open files) from processes
+    without ``CAP_SYS_PTRACE``, even those of the same uid (a worker the grader started)."""
+    if _libc is not None:
+        _libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
 # --------------------------------------------------------------------------- together
 
 
@@ -310,6 +351,16 @@ def apply(read_only: Sequence[str], read_write: Sequence[str], *, network: bool 
 # --------------------------------------------------------------------------- the allow-list
 
 
+#: Environment a worker confined by :func:`worker_paths` needs: POSIX semaphores live in the
+#: machine's shared ``/dev/shm``, out of its reach, so joblib (scikit-learn) runs serially
+#: instead of warning at import.
+WORKER_ENV = {"JOBLIB_MULTIPROCESSING": "0"}
+
+#: What a worker may read of ``/proc``: itself, and facts about the machine.
+PROC_FILES = ("/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/loadavg",
+              "/proc/version", "/proc/filesystems", "/proc/sys/kernel", "/proc/sys/vm")
+
+
 def worker_paths(kit_dir: str, submission: str, tmp: str, *,
                  gpu: bool | None = None) -> tuple[list[str], list[str]]:
     """``(read_only, read_write)`` for a Python worker that imports ``kit``, the submission,
@@ -317,10 +368,12 @@ def worker_paths(kit_dir: str, submission: str, tmp: str, *,
 
     Read-only: the system programs and libraries (``/usr``, ``/lib*``, ``/bin``, ``/sbin``),
     the dynamic loader's and locale files of ``/etc``, this Python's installation folders (real
-    paths: a venv's ``bin/python`` is a link), ``kit_dir``, ``submission``, ``/proc`` (Python
-    and its libraries read ``/proc/self``; Landlock already stops reading other processes'
-    memory or environment), the CPU description in ``/sys``, ``/dev/urandom``. Read-write: the
-    private ``tmp`` folder, ``/dev/null``, and on a GPU machine ``/dev/nvidia*``.
+    paths: a venv's ``bin/python`` is a link), ``kit_dir``, ``submission``, the process's own
+    ``/proc/self`` (resolved when the rules are applied, so it must be applied in the worker
+    itself, e.g. in ``preexec_fn``) and a few machine-wide ``/proc`` files -- never another
+    process's command line or environment --, the CPU description in ``/sys``,
+    ``/dev/urandom``. Read-write: the private ``tmp`` folder (also ``TMPDIR``; not the
+    machine's shared ``/dev/shm``), ``/dev/null``, and on a GPU machine ``/dev/nvidia*``.
     The caller must make sure no folder in this list contains the hidden graders or the
     solutions (e.g. a repository checkout as Python's prefix).
     """
@@ -330,7 +383,7 @@ def worker_paths(kit_dir: str, submission: str, tmp: str, *,
                  "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
                  "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/alternatives",
                  "/etc/ssl", "/etc/ca-certificates",
-                 "/proc", "/sys/devices/system/cpu", "/sys/fs/cgroup",
+                 *PROC_FILES, "/sys/devices/system/cpu", "/sys/fs/cgroup",
                  "/dev/urandom", "/dev/random"]
     python = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
               os.path.dirname(os.path.realpath(sys.executable))}
@@ -338,11 +391,12 @@ def worker_paths(kit_dir: str, submission: str, tmp: str, *,
                   if p.endswith(("site-packages", "dist-packages")))
     read_only += sorted({os.path.realpath(p) for p in python if p and os.path.isdir(p)})
     read_only += [os.path.realpath(kit_dir), os.path.realpath(submission)]
-    read_write = [os.path.realpath(tmp), "/dev/null", "/dev/shm"]
+    read_write = [os.path.realpath(tmp), "/dev/null"]
     nvidia = glob.glob("/dev/nvidia*")
     if gpu or (gpu is None and nvidia):
         read_write += nvidia
         read_only += [p for p in ("/usr/local/nvidia", "/usr/local/cuda", "/opt/torch",
-                                  "/proc/driver/nvidia", "/sys/bus/pci", "/sys/devices")
+                                  "/proc/driver/nvidia", "/proc/devices", "/proc/modules",
+                                  "/sys/bus/pci", "/sys/devices")
                       if os.path.exists(p)]
     return read_only, read_write

@@ -120,6 +120,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    if args.command == "grade":
+        from kit.confine import make_undumpable
+
+        make_undumpable()   # its environment stays out of reach of the workers (/proc/PID/environ)
     try:
         if args.command == "grade":
             from .grade import ClassOptions, grade

@@ -36,6 +36,12 @@ WORKER_MEMORY_MB = _env_int("KIT_WORKER_MEMORY_MB", 6144)
 WORKER_PIDS = _env_int("KIT_WORKER_PIDS", 256)
 #: Size of the worker's private ``/tmp`` (and ``/dev/shm``) in the sandboxes that mount one.
 WORKER_TMP_MB = _env_int("KIT_WORKER_TMP_MB", 512)
+#: Where a ``landlock`` or ``process`` worker gets its scratch folder (its ``TMPDIR`` and
+#: ``HOME``; the machine's shared ``/dev/shm`` itself stays out of its reach): a tmpfs, so
+#: that where cgroups are available its files count against ``WORKER_MEMORY_MB`` and all of
+#: them go when the worker does. The system temp folder where this is missing, read-only or
+#: ``noexec`` (Triton loads the kernels it compiles from there) (``KIT_WORKER_SCRATCH``).
+WORKER_SCRATCH_TMPFS = os.environ.get("KIT_WORKER_SCRATCH", "/dev/shm")
 #: Largest file the worker may write.
 WORKER_FILE_SIZE = 256 * 1024 * 1024
 #: Open files of one worker.

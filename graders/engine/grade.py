@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from kit.boundary.sanitize import clean_text, finite_or_none
+from kit.boundary.sanitize import clean_line, clean_text, finite_or_none
 from kit.exercises import BY_NAME, EXERCISES
 from kit.loader import BUILTIN_IMPLS, REPO_ROOT
 
@@ -187,7 +187,7 @@ def _grade(label: str, impl: str, copy: CopiedSubmission | None, tmp: Path, out_
                     + "; ".join(copy.ignored) + "\n" + log_text)
     header = f"student: {clean_text(context.student, 200)}\n" if context and context.student else ""
     if context and context.notes:
-        header += "hand-in: " + clean_text("; ".join(context.notes), 4000) + "\n"
+        header += "hand-in: " + clean_line("; ".join(context.notes), 4000) + "\n"
     (out_dir / "grader.log").write_text(header + clean_text(log_text[-200_000:], 200_000),
                                         encoding="utf-8")
     collected, tests, errors, finished = read_raw(raw)
@@ -670,7 +670,7 @@ def error_outcome(sub: intake.Submission, target: Path, context: GradeContext,
     """A student whose hand-in could not be graded: an error record, no points."""
     result = SubmissionResult(student=sub.student, submission=sub.source, run=context.run,
                               gpu=context.gpu, error=message, notes=list(context.notes))
-    outcome = Outcome(label=sub.source, name=sub.student, out_dir=target, error=message,
+    outcome = Outcome(label=sub.source, name=sub.student, out_dir=target, error=result.error,
                       results=result.to_json())
     try:
         write_reports(outcome)

@@ -39,8 +39,13 @@ def pytest_configure(config: pytest.Config) -> None:
         set_session_factory(config, LocalSession)
         print("kit-isolation: none: none (in-process)", flush=True)
         return
+    from kit import confine
+
     from . import sandbox, workers
 
+    # Workers that share this process's uid (landlock, process) cannot read its environment
+    # or memory through /proc.
+    confine.make_undumpable()
     try:
         factory, description, chosen = workers.session_factory(
             mode, call_timeout=config.getoption("kit_call_timeout"),

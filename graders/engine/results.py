@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kit.boundary.sanitize import clean_line, clean_text
 from kit.exercises import BY_NAME, EXERCISES
 from kit.loader import REPO_ROOT
 
@@ -133,6 +134,15 @@ class SubmissionResult:
     visibility: str = "visible"
     crash: str | None = None
     totals: dict | None = field(default=None, repr=False)  # set when read with light=True
+
+    def __post_init__(self) -> None:
+        # Notes and errors quote a hand-in's file names (the student's text): one safe line
+        # each, made so here, where every writer of a summary, gradebook or page reads them.
+        self.notes = [clean_line(note, 500) for note in self.notes]
+        if self.error is not None:
+            self.error = clean_line(self.error)
+        if self.crash is not None:
+            self.crash = clean_text(self.crash)
 
     # ----------------------------------------------------------------- totals
 

@@ -22,9 +22,11 @@ Sandboxes, strongest first (``--kit-isolation auto`` picks the first that works)
 ``landlock``
     for hosts without user namespaces (Gradescope, unprivileged Docker, Kubernetes):
     a child process that confines itself before it starts Python -- Landlock rules
-    (only the system libraries, Python, ``kit/``, the submission and a private temp
-    folder are reachable), a seccomp filter (no network sockets), a separate uid when
-    the grader runs as root (``KIT_WORKER_USER``, default ``nobody``).
+    (only the system libraries, Python, ``kit/``, the submission, its own ``/proc``
+    entries and a private scratch folder are reachable; no device files), a seccomp
+    filter (no network sockets), and when the grader runs as root a separate uid
+    (``KIT_WORKER_USER``, default ``nobody``) where that user can start Python, else
+    every capability dropped (:func:`worker_identity` says which, in the report).
 ``process``
     a plain child process with resource limits: values still cross only as plain
     data, but the file system and the network are not isolated (said so loudly).
@@ -111,6 +113,25 @@ def _drop_privileges(uid: tuple[int, int]) -> None:
     os.setuid(uid[0])
 
 
+def worker_identity(mode: str) -> tuple[tuple[int, int] | None, str]:
+    """Who a ``landlock`` or ``process`` worker runs as, and how the report says it.
+
+    As root, the worker switches to :func:`worker_uid` when Python starts as that user;
+    otherwise (Python installed under ``/root``, an unknown ``KIT_WORKER_USER``) it stays
+    uid 0 with every capability dropped (:func:`_prepare_child`). Decided once per run.
+    """
+    if mode not in ("process", "landlock"):
+        return None, ""
+    if os.geteuid() != 0:
+        return None, "; runs as the grader's own user"
+    uid = worker_uid()
+    if uid is not None and _worker_starts_as(uid):
+        return uid, f"; worker uid {uid[0]}"
+    return None, ("; runs as root with every capability dropped (no separate uid: "
+                  f"{os.environ.get('KIT_WORKER_USER', 'nobody')} cannot start this Python; "
+                  "see KIT_WORKER_USER)")
+
+
 def _worker_starts_as(uid: tuple[int, int] | None) -> bool:
     """Python (and the kit) still start as ``uid`` (e.g. not installed under /root)."""
     if uid is None:
@@ -168,8 +189,8 @@ DESCRIPTIONS = {
                   "solutions/outputs hidden, no network, capabilities dropped, PID namespace, "
                   "resource limits)",
     "landlock": "landlock (separate process confined by Landlock to the system libraries, Python, "
-                "kit/ and the submission; no network sockets (seccomp); a separate uid when run as "
-                "root; resource limits)",
+                "kit/, the submission and its own /proc entries; no network sockets (seccomp); a "
+                "private scratch folder; resource limits)",
     "process": "process (separate worker process with resource limits; NO file-system or network "
                "isolation: the student's code can read anything this user can -- install "
                "bubblewrap, or use a kernel with Landlock)",
@@ -278,9 +299,9 @@ def landlock_paths(directory: str, tmp: str) -> tuple[list[str], list[str]]:
 
 
 def _prepare_child(cgroup: WorkerCgroup | None, memory: bool, uid: tuple[int, int] | None,
-                   confine: tuple[list[str], list[str]] | None) -> None:
-    """Runs in the child before exec: its cgroup, resource limits, its own uid, then
-    (Landlock mode) the confinement it cannot undo."""
+                   confine: tuple[list[str], list[str]] | None, drop_capabilities: bool = False) -> None:
+    """Runs in the child before exec: its cgroup, resource limits, (Landlock mode) the
+    confinement it cannot undo, then its own uid -- or, still root, no capabilities."""
     if cgroup is not None:
         cgroup.join()
     if memory:
@@ -289,15 +310,20 @@ def _prepare_child(cgroup: WorkerCgroup | None, memory: bool, uid: tuple[int, in
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (config.WORKER_FILE_SIZE, config.WORKER_FILE_SIZE))
     resource.setrlimit(resource.RLIMIT_NOFILE, (config.WORKER_OPEN_FILES, config.WORKER_OPEN_FILES))
-    if confine is not None:
-        from kit import confine as confinement
+    from kit import confine as confinement
 
+    if confine is not None:
         confinement.apply(*confine, network=False)
     if uid is not None:
         _drop_privileges(uid)
         if cgroup is None:
             # without a pids cgroup, a separate uid at least bounds its processes
             resource.setrlimit(resource.RLIMIT_NPROC, (config.WORKER_PIDS, config.WORKER_PIDS))
+    elif drop_capabilities:
+        # Still root (landlock, process): no capabilities -- no device files, no other
+        # processes' /proc entries, no other users' files -- for it and all it runs. (bwrap
+        # and unshare need theirs to build the sandbox, and drop them inside it.)
+        confinement.drop_capabilities()
 
 
 # The worker imports the public ``kit`` package from its own folder (under Landlock the

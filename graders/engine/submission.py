@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.boundary.sanitize import clean_text
+from kit.boundary.sanitize import clean_line, clean_text
 from kit.exercises import BY_NAME
 from kit.loader import BUILTIN_IMPLS, REPO_ROOT
 
@@ -64,44 +65,53 @@ def source_folder(submission: str) -> Path:
     return path
 
 
-def private_copy(source: Path, target: Path) -> CopiedSubmission:
-    """Copy the regular ``<exercise>.py`` files of ``source`` into ``target`` (created)."""
-    target.mkdir(parents=True, exist_ok=False)
-    copied = CopiedSubmission(directory=target)
+def read_exercise_files(source: Path, exercises: Collection[str] | None = BY_NAME,
+                        ) -> tuple[dict[str, bytes], list[str]]:
+    """The regular ``<exercise>.py`` files of the folder ``source`` -- each opened without
+    following links or blocking, size-capped -- by name, and what was left out
+    (``"name (why)"``). ``exercises``: the module names taken (None: any Python module
+    name). Raises :class:`SubmissionError` if ``source`` is not a folder one can open (a
+    symbolic link to one included)."""
+    files: dict[str, bytes] = {}
+    ignored: list[str] = []
     flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0)
     try:
         dir_fd = os.open(source, flags)
     except OSError as exc:
         raise SubmissionError(f"cannot open the submission folder: {exc.strerror}") from None
     try:
-        names = sorted(os.listdir(dir_fd))
-        for name in names:
-            shown = clean_text(name, 120)
-            stem = name[:-3] if name.endswith(".py") else None
-            if stem not in BY_NAME:
-                copied.ignored.append(f"{shown} (not an exercise file)")
+        for name in sorted(os.listdir(dir_fd)):
+            shown = clean_line(name, 120)
+            stem = name[:-3] if name.endswith(".py") else ""
+            if not (stem.isidentifier() if exercises is None else stem in exercises):
+                ignored.append(f"{shown} (not an exercise file)")
                 continue
             try:
                 fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
             except OSError as exc:
-                copied.ignored.append(f"{shown} ({'a symbolic link' if exc.errno == 40 else exc.strerror})")
+                ignored.append(f"{shown} ({'a symbolic link' if exc.errno == 40 else exc.strerror})")
                 continue
             try:
                 info = os.fstat(fd)
                 if not stat.S_ISREG(info.st_mode):
-                    copied.ignored.append(f"{shown} (not a regular file)")
-                    continue
-                if info.st_size > config.SUBMISSION_FILE_BYTES:
-                    copied.ignored.append(f"{shown} (over {config.SUBMISSION_FILE_BYTES} bytes)")
+                    ignored.append(f"{shown} (not a regular file)")
                     continue
                 data = os.read(fd, config.SUBMISSION_FILE_BYTES + 1)
-                if len(data) > config.SUBMISSION_FILE_BYTES:
-                    copied.ignored.append(f"{shown} (over {config.SUBMISSION_FILE_BYTES} bytes)")
+                if info.st_size > config.SUBMISSION_FILE_BYTES or len(data) > config.SUBMISSION_FILE_BYTES:
+                    ignored.append(f"{shown} (over {config.SUBMISSION_FILE_BYTES} bytes)")
                     continue
             finally:
                 os.close(fd)
-            (target / name).write_bytes(data)
-            copied.files.append(name)
+            files[name] = data
     finally:
         os.close(dir_fd)
-    return copied
+    return files, ignored
+
+
+def private_copy(source: Path, target: Path) -> CopiedSubmission:
+    """Copy the regular ``<exercise>.py`` files of ``source`` into ``target`` (created)."""
+    target.mkdir(parents=True, exist_ok=False)
+    files, ignored = read_exercise_files(source)
+    for name, data in files.items():
+        (target / name).write_bytes(data)
+    return CopiedSubmission(directory=target, files=list(files), ignored=ignored)

@@ -37,12 +37,11 @@ from .sandbox import (
     WorkerFailure,
     _prepare_child,
     _sweep,
-    _worker_starts_as,
     bwrap_prefix,
     choose_mode,
     landlock_paths,
     namespaces_prefix,
-    worker_uid,
+    worker_identity,
 )
 
 
@@ -82,16 +81,14 @@ class WorkerSession(Session):
     """A :class:`kit.boundary.session.Session` whose implementation runs in a sandboxed worker."""
 
     def __init__(self, spec: ImplSpec, mode: str, *, call_timeout: float = config.CALL_TIMEOUT,
-                 hidden: Sequence[str] = ()):
+                 hidden: Sequence[str] = (), identity: tuple | None = None):
         if spec.kind == "mutant":
             raise ImplementationError("wrong implementations are only run in-process (selfcheck)")
         self.spec = spec
         self.label = spec.label
         self.mode = mode
-        self.uid = worker_uid() if mode in ("process", "landlock") else None
-        if self.uid is not None and not _worker_starts_as(self.uid):
-            self.uid = None
-        self.isolation = DESCRIPTIONS[mode] + ("" if self.uid is None else f"; worker uid {self.uid[0]}")
+        self.uid, who = identity if identity is not None else worker_identity(mode)
+        self.isolation = DESCRIPTIONS[mode] + who
         self.call_timeout = call_timeout
         self.hidden = list(hidden)
         self.proc: subprocess.Popen | None = None
@@ -135,7 +132,7 @@ class WorkerSession(Session):
         self.generation += 1
         self.modules = {}
         self._token = secrets.token_hex(12)
-        self._tmp = tempfile.mkdtemp(prefix="kit-worker-")
+        self._tmp = tempfile.mkdtemp(prefix="kit-worker-", dir=_scratch_parent(self.mode))
         os.makedirs(f"{self._tmp}/home", exist_ok=True)
         if self.uid is not None:
             for path in (self._tmp, f"{self._tmp}/home"):
@@ -163,6 +160,10 @@ class WorkerSession(Session):
             "KIT_WORKER_TOKEN": self._token,
             "OMP_NUM_THREADS": os.environ.get("KIT_TORCH_THREADS", "1"),
         }
+        if self.mode == "landlock":
+            from kit.confine import WORKER_ENV
+
+            env.update(WORKER_ENV)
         if gpu:
             env["KIT_WORKER_GPU_FRACTION"] = config.WORKER_GPU_FRACTION
         for name in ("TRITON_INTERPRET", "CUDA_VISIBLE_DEVICES", "MKL_NUM_THREADS",
@@ -180,6 +181,7 @@ class WorkerSession(Session):
                                           pids=config.WORKER_PIDS)
         confine = landlock_paths(str(self.spec.directory), self._tmp) if self.mode == "landlock" else None
         cgroup, uid = self.cgroup, self.uid
+        drop = self.mode in ("landlock", "process") and uid is None and os.geteuid() == 0
         # With a cgroup, memory is bounded there (tmpfs included); RLIMIT_AS would also break
         # CUDA's large virtual reservations, so it is the fallback only without a GPU.
         memory_rlimit = cgroup is None and not gpu
@@ -187,7 +189,7 @@ class WorkerSession(Session):
             self.proc = subprocess.Popen(
                 command, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=self._tmp,
-                preexec_fn=lambda: _prepare_child(cgroup, memory_rlimit, uid, confine))
+                preexec_fn=lambda: _prepare_child(cgroup, memory_rlimit, uid, confine, drop))
         finally:
             os.close(req_r)
             os.close(rep_w)
@@ -395,6 +397,21 @@ def _describe_exit(code: int | None) -> str:
     return f"exit code {code} -- did your code call sys.exit() or os._exit()?"
 
 
+def _scratch_parent(mode: str) -> str | None:
+    """Where the worker's scratch folder goes: ``config.WORKER_SCRATCH_TMPFS`` for the modes
+    that mount no tmpfs of their own, when it is a writable folder that allows running code;
+    else None (the system temp folder)."""
+    where = config.WORKER_SCRATCH_TMPFS
+    if mode not in ("landlock", "process") or not where:
+        return None
+    try:
+        usable = os.path.isdir(where) and os.access(where, os.W_OK | os.X_OK) \
+            and not os.statvfs(where).f_flag & (os.ST_NOEXEC | os.ST_RDONLY)
+    except OSError:
+        usable = False
+    return where if usable else None
+
+
 # --------------------------------------------------------------------------- factory
 
 
@@ -402,10 +419,11 @@ def session_factory(requested: str, *, call_timeout: float = config.CALL_TIMEOUT
                     hidden: Sequence[str] = ()):
     """``(factory, description, mode)`` for the strongest available mode (or the one asked for)."""
     mode = choose_mode(requested)
+    identity = worker_identity(mode)
 
     def factory(spec: ImplSpec) -> WorkerSession:
-        session = WorkerSession(spec, mode, call_timeout=call_timeout, hidden=hidden)
+        session = WorkerSession(spec, mode, call_timeout=call_timeout, hidden=hidden, identity=identity)
         session.prestart()
         return session
 
-    return factory, DESCRIPTIONS[mode], mode
+    return factory, DESCRIPTIONS[mode] + identity[1], mode

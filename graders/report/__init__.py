@@ -48,8 +48,9 @@ def _fold(data: ClassData, summary: dict) -> None:
             entry["tests"].update(m.get("tests", []))
     data.test_fails.update(summary["fails"])
     for e in student.leaderboard:
-        data.leaderboard[e.get("name", "?")].append((student.id, float(e.get("value", 0)),
-                                                     e.get("order", "desc")))
+        if isinstance(e.get("value"), (int, float)):   # null: not measured (NaN, infinite)
+            data.leaderboard[e.get("name", "?")].append((student.id, float(e["value"]),
+                                                         e.get("order", "desc")))
 
 
 def _one(args: tuple) -> dict:

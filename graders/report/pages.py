@@ -194,7 +194,9 @@ def student_page(student) -> str:
                     "misconception</i> is a known mistake whose failing tests match yours.</p>"
                     + "".join(parts) + "</section>")
     if student.leaderboard:
-        rows = [[escape(e.get("name", "")), escape(f"{e.get('value', 0):.4g}")] for e in student.leaderboard]
+        rows = [[escape(e.get("name", "")),
+                 escape(f"{e['value']:.4g}" if isinstance(e.get("value"), (int, float)) else "not measured")]
+                for e in student.leaderboard]
         body.append("<section id=performance><h2>Performance</h2>"
                     + table(["measurement", "value"], rows, {1}) + "</section>")
     nav = [(anchor, label) for anchor, label in

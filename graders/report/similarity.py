@@ -17,6 +17,7 @@ import io
 from html import escape
 from pathlib import Path
 
+from graders.engine.submission import SubmissionError, read_exercise_files
 from kit.loader import REPO_ROOT
 
 from .pages import page
@@ -44,13 +45,18 @@ def find_similar(code_dir: Path, threshold: float = DEFAULT_THRESHOLD,
         return {"threshold": threshold, "pairs": [], "compared": 0,
                 "error": "copydetect is not installed (pip install .[integrity])"}
     by_exercise: dict[str, dict[str, str]] = {}
-    for path in sorted(Path(code_dir).glob("*/*.py")):
-        if path.name.startswith("_"):
-            continue
+    for folder in sorted(Path(code_dir).iterdir()):
+        # Read the way the grader copies a hand-in: no links followed, nothing but regular
+        # <exercise>.py files of a bounded size (a FIFO or /dev/zero is skipped, not read).
         try:
-            by_exercise.setdefault(path.stem, {})[path.parent.name] = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            files, _ = read_exercise_files(folder, exercises=None)
+        except SubmissionError:
             continue
+        for name, data in files.items():
+            try:
+                by_exercise.setdefault(name[:-3], {})[folder.name] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
     pairs, compared = [], 0
     for exercise, sources in sorted(by_exercise.items()):
         stub = stubs_dir / f"{exercise}.py"

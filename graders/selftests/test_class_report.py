@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -300,6 +301,12 @@ def test_similarity_finds_planted_copies_and_spares_independent_work(tmp_path):
                       "eve": EVE_COPIES_CHLOE, "fay": GIVEN + "\n\ndef word_counts(lines):\n    return {}\n"}.items():
         (code / sid).mkdir(parents=True)
         (code / sid / "word_stats.py").write_text(text, encoding="utf-8")
+    # Hostile extras are skipped, never read: a FIFO (would block), a link to another file
+    # (would frame a student with the reference's text), a folder that is a link.
+    os.mkfifo(code / "fay" / "helpers.py")
+    (code / "gil").mkdir()
+    (code / "gil" / "word_stats.py").symlink_to(code / "alice" / "word_stats.py")
+    (code / "hal").symlink_to(code / "chloe", target_is_directory=True)
     result = find_similar(code, stubs_dir=stubs)
     pairs = {(p["a"], p["b"]) for p in result["pairs"]}
     print({(p["a"], p["b"]): round(p["similarity"], 2) for p in result["pairs"]})

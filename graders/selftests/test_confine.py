@@ -8,6 +8,7 @@ applies the rules, tries each action and prints one JSON object of outcomes:
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import socket
@@ -229,10 +230,33 @@ def test_the_worker_stack_imports_under_the_allow_list(layout):
                  "s.loader.exec_module(m); import kit.boundary.worker; "
                  "import torch, numpy, sklearn.linear_model; print(torch.ones(3).sum().item())")
     env = {"PATH": "/usr/bin:/bin", "HOME": layout["scratch"], "TMPDIR": layout["scratch"],
-           "LANG": "C.UTF-8"}
+           "LANG": "C.UTF-8", **confine.WORKER_ENV}
     proc = subprocess.run([sys.executable, "-s", "-E", "-B", "-c", bootstrap], env=env,
                           cwd=layout["scratch"], capture_output=True, text=True, timeout=120,
                           preexec_fn=lambda: confine.apply(layout["ro"], layout["rw"]))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip() == "3.0"
     assert "Permission denied" not in proc.stderr, proc.stderr[-3000:]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not sys.platform.startswith("linux"),
+                    reason="dropping capabilities is what a worker that stays root does")
+def test_a_root_worker_without_capabilities_reads_no_other_process(tmp_path):
+    """As the engine runs a landlock worker that stays uid 0: the grader undumpable, the
+    worker without capabilities -- no other process's environment, no device file."""
+    code = ("import os, stat\n"
+            "out = []\n"
+            "try:\n    open(f'/proc/{os.getppid()}/environ', 'rb').read(); out.append('environ')\n"
+            "except OSError:\n    pass\n"
+            "try:\n    os.mknod('dev', stat.S_IFBLK | 0o600, os.makedev(254, 0)); out.append('mknod')\n"
+            "except OSError:\n    pass\n"
+            "print(os.getuid(), open('/proc/self/status').read().split('CapEff:')[1].split()[0], out)\n")
+    script = ("import os, subprocess, sys\n"
+              "from kit import confine\n"
+              "confine.make_undumpable()\n"
+              f"r = subprocess.run([sys.executable, '-c', {code!r}], cwd={str(tmp_path)!r},\n"
+              "                   preexec_fn=confine.drop_capabilities, capture_output=True, text=True)\n"
+              "print(r.stdout.strip(), r.stderr[-500:])\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.stdout.split()[:3] == ["0", "0000000000000000", "[]"], proc.stdout + proc.stderr

@@ -121,15 +121,21 @@ def graded(request, tmp_path_factory):
             (folder / "tokenization.py").write_text(text)
         subs.append(str(folder))
     _plant_extra_attacks(root, subs)
-    env = dict(os.environ, KIT_SKIP_PRETRAINED="1")
+    # A secret in the grader's environment, and in a process of the same user that is not
+    # the grader's (proc_snoop looks for both).
+    env = dict(os.environ, KIT_SKIP_PRETRAINED="1", KIT_PROBE_SECRET=f"{MARKER}-secret")
     if route == "no-namespaces":
         env["KIT_SANDBOX_DISABLE"] = "bwrap,namespaces"
+    holder = subprocess.Popen(["sleep", "900"], env={"PATH": os.environ["PATH"],
+                                                     "KIT_PROBE_SECRET": f"{MARKER}-secret"})
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "graders", "grade", *subs, "--out", str(out),
                            "--jobs", "2", "--exercise", "tokenization", "--exercise", OTHER,
                            "--test-timeout", str(TEST_TIMEOUT)],
                           cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=850)
     elapsed = time.monotonic() - started
+    holder.kill()
+    holder.wait()
     listener.close()
     leftovers = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
     state = {
@@ -140,7 +146,9 @@ def graded(request, tmp_path_factory):
         "repo_canary": repo_canary.read_text() if repo_canary.exists() else None,
         "connections": listener.connections, "leftovers": leftovers,
         "pwned": (REPO_ROOT / "PWNED").exists(), "repo_results": (REPO_ROOT / "results.json").exists(),
+        "shm_probe": Path(f"/dev/shm/kitprobe-{MARKER}").exists(),
     }
+    Path(f"/dev/shm/kitprobe-{MARKER}").unlink(missing_ok=True)
     repo_canary.unlink(missing_ok=True)
     (REPO_ROOT / f"PWNED-conftest-{os.getpid()}").unlink(missing_ok=True)
     for pid in leftovers:
@@ -354,8 +362,22 @@ def test_hostile_text_leaves_every_report_well_formed(graded):
 
 def test_tmpfs_filling_is_bounded(graded):
     assert full_marks(graded, "tmpfs_filler", OTHER)
-    leftovers = [p for p in Path("/tmp").glob("kit-worker-*/kitfill*")]
+    leftovers = [p for folder in ("/tmp", "/dev/shm")
+                 for p in [*Path(folder).glob("kit-worker-*/kitfill*"), *Path(folder).glob("kitfill*")]]
     assert not leftovers, leftovers[:3]
+
+
+@NEEDS_SANDBOX
+def test_the_worker_sees_no_other_process_and_makes_no_device(graded):
+    """Other processes' environments and command lines (the grader's, a same-user process
+    holding a secret) are out of reach, no device file can be made, and nothing is left in
+    the machine's /dev/shm."""
+    tok = [t for t in results(graded, "proc_snoop")["tests"] if t["tags"] == ["tokenization"]]
+    assert tok and all(t["score"] == 0 for t in tok)
+    said = {t["output"].split("snooped: ", 1)[-1].split("\n")[0] for t in tok if "snooped: " in t["output"]}
+    assert said == {"nothing"}, said
+    assert not graded["shm_probe"], "a file was left in the machine's /dev/shm"
+    assert full_marks(graded, "proc_snoop", OTHER)
 
 
 def test_a_thread_and_process_bomb_is_contained(graded):

@@ -285,8 +285,9 @@ def decode(tree: Any, buffers: list, make_remote: Callable[[list], Any] | None,
                 return make_remote(node)
         except CodecError:
             raise
-        except (ValueError, TypeError, IndexError, OverflowError, RuntimeError) as exc:
-            raise CodecError(f"malformed {tag} value: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - whatever a constructor raises (a tensor on a
+            # device this machine lacks: torch's AssertionError) is a bad value, never a crash
+            raise CodecError(f"malformed {tag} value: {type(exc).__name__}: {exc}") from None
         if resolve_extra is not None:
             return resolve_extra(node)
         raise CodecError(f"unknown value tag {tag!r}")

@@ -4,7 +4,8 @@ Exception messages, reprs and printed output of a submission can hold anything: 
 surrogates (which no UTF-8 encoder accepts), terminal escape sequences (which redraw a
 report's lines on a terminal), NUL and other control characters (which XML 1.0 forbids),
 megabytes of text. :func:`clean_text` is applied where such text enters a report record,
-and every report writer relies on it.
+and every report writer relies on it; :func:`clean_line` where the text must stay one line
+(notes and errors about a hand-in, which quote its file names).
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ def clean_text(text: object, limit: int = MAX_TEXT) -> str:
     if len(text) > limit:
         text = text[:limit] + f" [... {len(text) - limit} more characters cut]"
     return text
+
+
+def clean_line(text: object, limit: int = 2000) -> str:
+    """:func:`clean_text` on one line: newlines and tabs become ``"; "`` and a space, so a
+    name or message a hand-in controls (a file name, an error about it) cannot start a
+    line of its own in a summary, a table or a CSV cell."""
+    text = clean_text(text, limit)
+    return re.sub(r"\s*\n\s*", "; ", text).replace("\t", " ")
 
 
 def finite_or_none(value: object) -> float | None:
