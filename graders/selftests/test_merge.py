@@ -220,3 +220,20 @@ def test_build_results_keeps_the_maximum_and_sets_visibility():
     assert (extra["student"], extra["run"], extra["gpu"], extra["isolation_mode"]) == \
         ("alice", "r1", "skip", "bwrap")
     assert len(extra["graders_hash"]) == 64 and extra["exercises"][exercise]["max_score"] == 11
+
+
+def test_compare_gradings_ignores_run_to_run_noise_only(tmp_path):
+    from graders.tools.compare_gradings import main
+
+    data = result("alice", "r1", "2026-01-01T00:00:00.000000Z", passed=ALL).to_json()
+    data["tests"][0]["output"] = "assert x == y at 0x7f0011223344 in /tmp/kit-grade-abc/submission"
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(data))
+    data = json.loads(json.dumps(data))
+    data["execution_time"], data["extra_data"]["run"] = 99.0, "r2"
+    data["tests"][0]["output"] = "assert x == y at 0x7fffffff0000 in /tmp/kit-grade-xyz/submission"
+    new.write_text(json.dumps(data))
+    assert main([str(old), str(new)]) == 0
+    data["tests"][1]["score"] = 0
+    new.write_text(json.dumps(data))
+    assert main([str(old), str(new)]) == 1
