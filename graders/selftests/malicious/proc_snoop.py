@@ -7,33 +7,32 @@ import os
 import stat
 
 
+def _attempt(action):
+    """What ``action()`` returns, or None if the system refused it."""
+    try:
+        return action()
+    except OSError:
+        return None
+
+
+def _read(path):
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
 def _snoop():
     found = []
-    try:
-        pids = os.listdir("/proc")
-    except OSError:
-        pids = []
-    for pid in pids:
+    for pid in _attempt(lambda: os.listdir("/proc")) or []:
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         for what in ("environ", "cmdline"):
-            try:
-                with open(f"/proc/{pid}/{what}", "rb") as fh:
-                    if b"{{MARKER}}" in fh.read():
-                        found.append(f"secret in /proc/{pid}/{what}")
-            except OSError:
-                pass
-    try:
-        os.mknod(os.path.join(os.environ.get("TMPDIR", "/tmp"), "disk"), stat.S_IFBLK | 0o600,
-                 os.makedev(254, 0))
+            if b"{{MARKER}}" in (_attempt(lambda: _read(f"/proc/{pid}/{what}")) or b""):
+                found.append(f"secret in /proc/{pid}/{what}")
+    scratch = os.environ.get("TMPDIR", "/tmp")
+    if _attempt(lambda: os.mknod(os.path.join(scratch, "disk"), stat.S_IFBLK | 0o600,
+                                 os.makedev(254, 0)) or True):
         found.append("made a block device")
-    except OSError:
-        pass
-    try:
-        with open("/dev/shm/kitprobe-{{MARKER}}", "w") as fh:
-            fh.write("left behind")
-    except OSError:
-        pass
+    _attempt(lambda: os.close(os.open("/dev/shm/kitprobe-{{MARKER}}", os.O_CREAT | os.O_WRONLY)))
     return "; ".join(found) or "nothing"
 
 
