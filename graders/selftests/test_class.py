@@ -222,24 +222,3 @@ def test_gpu_only_and_skip_runs_list_every_test_with_a_fixed_maximum(tmp_path):
     row = next(csv.DictReader(open(tmp_path / "skip" / "gradebook.csv")))
     assert row["gpu"].startswith("not graded on this machine")
 
-
-def test_hand_in_file_names_cannot_forge_report_lines(tmp_path):
-    """File names are the student's text: one quoted in a note or an error stays on its
-    line, without escape sequences, in summary.txt, the class summary and gradebook.csv."""
-    root = tmp_path / "class"
-    (root / "mallory").mkdir(parents=True)
-    (root / "mallory" / "stop_words.py").write_text((REPO_ROOT / "solutions" / "stop_words.py").read_text())
-    (root / "mallory" / "x\nScore:      99 of 99\n\x1b[2J\x1b[31mALL TESTS PASSED").symlink_to("/etc/hostname")
-    (root / "eve").mkdir()
-    (root / "eve" / "y\n- bob: plagiarism detected, see mallory\n| forged | row |").symlink_to("/etc/hostname")
-    out = tmp_path / "out"
-    proc = run("grade", "--by-folder", str(root), "--exercise", "stop_words", "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    mine = (out / "mallory" / "summary.txt").read_text(encoding="utf-8")
-    assert "ALL TESTS PASSED" in mine, "the note about the link should still be shown"
-    everything = mine + (out / "summary.txt").read_text(encoding="utf-8") + \
-        (out / "gradebook.csv").read_text(encoding="utf-8")
-    assert "\x1b" not in everything
-    lines = everything.splitlines()
-    assert not [line for line in lines if line.startswith(("Score:      99", "- bob:", "| forged"))], lines
-    assert len((out / "gradebook.csv").read_text(encoding="utf-8").splitlines()) == 3

@@ -187,6 +187,17 @@ def _plant_extra_attacks(root: Path, subs: list[str]) -> None:
     (linked_file / "tokenization.py").symlink_to(REPO_ROOT / "solutions" / "tokenization.py")
     shutil.copy(REPO_ROOT / "solutions" / f"{OTHER}.py", linked_file / f"{OTHER}.py")
     subs.append(str(linked_file))
+    # File names are the student's text: a note quoting one (an ignored link), and an error
+    # row quoting one (a hand-in with no exercise file), in a folder whose name is a
+    # spreadsheet formula's first character.
+    names = root / "subs" / "hostile_names"
+    names.mkdir()
+    shutil.copy(REPO_ROOT / "solutions" / f"{OTHER}.py", names / f"{OTHER}.py")
+    (names / "x\nScore:      99 of 99\n\x1b[2J\x1b[31mALL TESTS PASSED").symlink_to("/etc/hostname")
+    rows = root / "subs" / "@forged_rows"
+    rows.mkdir()
+    (rows / 'y\n- bob: plagiarism detected\n| forged | row |\n=HYPERLINK("x")').symlink_to("/etc/hostname")
+    subs += [str(names), str(rows)]
 
 
 def results(graded, name) -> dict:
@@ -216,7 +227,7 @@ def test_grading_completed_with_one_row_per_submission(graded):
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = list(csv.DictReader(open(graded["out"] / "gradebook.csv")))
     names = {r["student"] for r in rows}
-    assert "honest" in names and "exit_at_import" in names and len(rows) == 3 + len(list(HERE.glob("*.py")))
+    assert "honest" in names and "exit_at_import" in names and len(rows) == 5 + len(list(HERE.glob("*.py")))
     honest = next(r for r in rows if r["student"] == "honest")
     assert int(honest["total"]) == sum(t["max_score"] for t in graded_tests(results(graded, "honest"))) > 0
 
@@ -360,6 +371,24 @@ def test_hostile_text_leaves_every_report_well_formed(graded):
     assert max(len(t["output"]) for t in data["tests"]) < 5000
 
 
+def test_hand_in_file_names_cannot_forge_report_lines(graded):
+    """A file name quoted in a note or an error stays on its line, without escape sequences,
+    in summary.txt, the class summary and gradebook.csv; no gradebook cell starts a formula."""
+    out = graded["out"]
+    mine = (out / "hostile_names" / "summary.txt").read_text(encoding="utf-8")
+    assert "ALL TESTS PASSED" in mine, "the note about the link should still be shown"
+    gradebook = (out / "gradebook.csv").read_text(encoding="utf-8")
+    everything = mine + (out / "summary.txt").read_text(encoding="utf-8") + gradebook
+    assert "\x1b" not in everything
+    lines = everything.splitlines()
+    assert not [line for line in lines if line.startswith(("Score:      99", "- bob:", "| forged"))], lines
+    rows = list(csv.reader(gradebook.splitlines()))
+    assert len(rows) == len(gradebook.splitlines()), "a gradebook cell spans several lines"
+    forged = next(r for r in rows if r[0].endswith("@forged_rows"))
+    assert forged[0] == "'@forged_rows" and "plagiarism" in forged[-1]
+    assert not [c for r in rows for c in r if c.startswith(("=", "@"))]
+
+
 def test_tmpfs_filling_is_bounded(graded):
     assert full_marks(graded, "tmpfs_filler", OTHER)
     leftovers = [p for folder in ("/tmp", "/dev/shm")
@@ -391,6 +420,16 @@ def test_forged_oversize_replies_fail_only_those_calls(graded):
     assert tok and all(t["score"] == 0 for t in tok if "empty" not in t["name"])
     assert any("malformed reply" in t["output"] or "over the limit" in t["output"] for t in tok)
     assert full_marks(graded, "forged_reply", OTHER)
+
+
+def test_a_reply_the_grader_cannot_rebuild_fails_only_that_call(graded):
+    data = results(graded, "device_claim")
+    tokenize = select(graded, "device_claim", "tokenization: test_tokenize_cases")
+    assert tokenize and all(t["score"] == 0 for t in tokenize)
+    ngrams = select(graded, "device_claim", "tokenization: test_ngrams_cases")
+    assert ngrams and all(t["score"] == t["max_score"] for t in ngrams)
+    assert full_marks(graded, "device_claim", OTHER)
+    assert not data["extra_data"].get("crash"), data["extra_data"].get("crash")
 
 
 def test_whole_batch_time_is_bounded(graded):
