@@ -361,14 +361,27 @@ PROC_FILES = ("/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/pr
               "/proc/version", "/proc/filesystems", "/proc/sys/kernel", "/proc/sys/vm")
 
 
-def worker_paths(kit_dir: str, submission: str, tmp: str, *,
-                 gpu: bool | None = None) -> tuple[list[str], list[str]]:
+def python_folders() -> list[str]:
+    """This Python's installation folders, as real paths (a venv's ``bin/python`` is a
+    link): the prefixes, the interpreter's folder and the site-packages folders -- never
+    other ``sys.path`` entries (the current folder, a checkout on the path)."""
+    import site
+
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.realpath(sys.executable))}
+    found.update(p for p in site.getsitepackages() + sys.path
+                 if p.endswith(("site-packages", "dist-packages")))
+    return sorted({os.path.realpath(p) for p in found if p and os.path.isdir(p)})
+
+
+def worker_paths(kit_dir: str, submission: str, tmp: str, *, gpu: bool | None = None,
+                 python: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
     """``(read_only, read_write)`` for a Python worker that imports ``kit``, the submission,
     PyTorch, NumPy and scikit-learn -- and nothing else of the grading machine.
 
     Read-only: the system programs and libraries (``/usr``, ``/lib*``, ``/bin``, ``/sbin``),
-    the dynamic loader's and locale files of ``/etc``, this Python's installation folders (real
-    paths: a venv's ``bin/python`` is a link), ``kit_dir``, ``submission``, the process's own
+    the dynamic loader's and locale files of ``/etc``, this Python's installation folders
+    (``python``, by default :func:`python_folders`), ``kit_dir``, ``submission``, the process's own
     ``/proc/self`` (resolved when the rules are applied, so it must be applied in the worker
     itself, e.g. in ``preexec_fn``) and a few machine-wide ``/proc`` files -- never another
     process's command line or environment --, the CPU description in ``/sys``,
@@ -377,19 +390,13 @@ def worker_paths(kit_dir: str, submission: str, tmp: str, *,
     The caller must make sure no folder in this list contains the hidden graders or the
     solutions (e.g. a repository checkout as Python's prefix).
     """
-    import site
-
     read_only = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
                  "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
                  "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/alternatives",
                  "/etc/ssl", "/etc/ca-certificates",
                  *PROC_FILES, "/sys/devices/system/cpu", "/sys/fs/cgroup",
                  "/dev/urandom", "/dev/random"]
-    python = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-              os.path.dirname(os.path.realpath(sys.executable))}
-    python.update(p for p in site.getsitepackages() + sys.path
-                  if p.endswith(("site-packages", "dist-packages")))
-    read_only += sorted({os.path.realpath(p) for p in python if p and os.path.isdir(p)})
+    read_only += python_folders() if python is None else list(python)
     read_only += [os.path.realpath(kit_dir), os.path.realpath(submission)]
     read_write = [os.path.realpath(tmp), "/dev/null"]
     nvidia = glob.glob("/dev/nvidia*")

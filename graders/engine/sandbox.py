@@ -206,23 +206,14 @@ WEAKEST_WARNING = """\
 
 
 def _python_paths() -> list[str]:
-    """Folders the worker's Python needs: the interpreter, the venv, site-packages.
+    """Folders the worker's Python needs (:func:`kit.confine.python_folders`), less any that
+    would open too much to it: ``/``, ``/tmp``, ``/usr`` (given on its own), home folders,
+    the repository or a folder in it that is not a virtual environment."""
+    from kit import confine
 
-    Only installation folders: never the current folder or other ``sys.path`` entries
-    (they could be the output folder, /tmp or the repository itself).
-    """
-    import site
-
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             os.path.dirname(os.path.realpath(sys.executable))}
-    candidates = list(site.getsitepackages()) + [p for p in sys.path
-                                                 if p.endswith(("site-packages", "dist-packages"))]
-    for entry in candidates:
-        if entry and os.path.isdir(entry):
-            paths.add(os.path.realpath(entry))
     repo = str(REPO_ROOT)
     keep = []
-    for p in sorted(paths):
+    for p in confine.python_folders():
         if p in ("/", "/tmp", "/usr", "/root", "/home") or p == repo:
             continue
         if p.startswith(repo + os.sep) and not _is_venv_path(p):
@@ -295,7 +286,7 @@ def landlock_paths(directory: str, tmp: str) -> tuple[list[str], list[str]]:
     """What a Landlock-confined worker may read (and run) and write."""
     from kit import confine
 
-    return confine.worker_paths(str(REPO_ROOT / "kit"), directory, tmp)
+    return confine.worker_paths(str(REPO_ROOT / "kit"), directory, tmp, python=_python_paths())
 
 
 def _prepare_child(cgroup: WorkerCgroup | None, memory: bool, uid: tuple[int, int] | None,
