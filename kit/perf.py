@@ -7,11 +7,13 @@ holds on any GPU. The targets live in one table, ``kit/perf_targets.toml``.
 Grading measures the implementation under test from the trusted side only
 (:func:`throughput`): every repeat builds fresh inputs from an unpredictable seed
 with a public input function (:mod:`kit.perf_inputs`), the trusted side times the
-whole round trip with its own clock, and each repeat's output is checked at random
-positions against the reference run on the same inputs. The reference is timed the
-same way while the implementation's processes are frozen. Nothing the student's code
-measures or reports about its own speed is believed, and every comparison fails on
-NaN.
+whole round trip with its own clock, and each repeat's output is checked against the
+reference run on the same inputs: values at random positions, and a checksum with
+random weights over every element (so computing only the checked positions fails).
+While the implementation's processes are frozen, the trusted side times building the
+same inputs (taken out of the implementation's time, so that only the function itself
+is compared) and the reference. Nothing the student's code measures or reports about
+its own speed is believed, and every comparison fails on NaN.
 
 :func:`median_ms_local` (CUDA events, L2 flush, median) is for trusted code only: the
 benchmarks in ``benchmarks/``.
@@ -86,13 +88,27 @@ def median_ms_local(fn: Callable, args: tuple, kwargs: dict, *, warmup: int = 10
 
 @dataclass
 class Timing:
-    """What :func:`throughput` measured (milliseconds per call, medians over repeats)."""
+    """What :func:`throughput` measured (milliseconds per call, medians over repeats).
+
+    ``ms`` is the implementation's round trip less ``inputs_ms``, the time the trusted
+    side took to build the same inputs; ``reference_ms`` is the reference alone."""
 
     ms: float
     reference_ms: float
+    inputs_ms: float
     repeats: int
     checked: int
     problems: list[str]
+
+
+# A timed output's checksum must match the reference's within CHECKSUM_SIGMAS standard
+# deviations of an honest difference: one whose root-mean-square error is at most ``rtol``
+# of the reference's root-mean-square (plus a floor of ``atol / 100`` per element). The
+# checksum's difference is then normal with at most that spread, so such an output fails a
+# repeat with a chance under 2e-9. An output whose missing (or wrong) elements carry a share
+# m of the reference's sum of squares is off by sqrt(m) of it: at rtol 2e-2 it fails a
+# repeat with a chance of 90 % for m = 1 and 23 % for m = 1 %, so over 20 repeats it fails.
+CHECKSUM_SIGMAS = 6.0
 
 
 def _seed() -> int:
@@ -134,22 +150,31 @@ def throughput(fn: Any, reference: Callable, inputs: str, *, input_kwargs: dict,
 
     ``inputs`` names a public input function ``"kit.perf_inputs:name"`` called as
     ``f(seed, repeat_seed, **input_kwargs) -> (args, kwargs)`` on both sides. For each
-    repeat the implementation returns its output's shape and values at positions drawn
-    from a third seed; the trusted side compares them with the reference's output on
-    the same inputs (or runs ``check(shape, values, positions, args, kwargs)``, which
-    returns a problem or ``None``). The implementation's processes are frozen while the reference
-    runs. Timings include the round trip to the worker (about 0.1 ms).
+    repeat the implementation returns its output's digest (shape, values at positions
+    drawn from a third seed, a checksum of the whole output: ``timed_digest``); the
+    trusted side compares it with the reference's on the same inputs (or runs
+    ``check(shape, values, positions, args, kwargs)``, which returns a problem or
+    ``None``, where outputs are random and only the sampled values can be judged).
+
+    The implementation's processes are frozen while the trusted side builds the same
+    inputs (timed: that time is taken out of the implementation's round trip) and runs
+    the reference. A reference with a ``prepare(*args, **kwargs)`` attribute gets an
+    untimed preparation that returns the function to time (the backward pass's forward
+    graph). Timings include the round trip to the worker (about 0.1 ms).
     """
+    import functools
     import time
 
-    from .boundary.ops import kit_function, sample_values
+    from .boundary.ops import kit_function, select_output, timed_digest
 
     if not isinstance(fn, Remote):
         raise TypeError("throughput() times a function of the implementation under test")
     make = kit_function(inputs)
+    prepare = getattr(reference, "prepare", None)
     session = fn._kit_session
     mine: list[float] = []
     theirs: list[float] = []
+    building: list[float] = []
     problems: list[str] = []
     checked = 0
     for i in range(warmup + repeats):
@@ -168,38 +193,47 @@ def throughput(fn: Any, reference: Callable, inputs: str, *, input_kwargs: dict,
             _sync(device)
             started = time.perf_counter()
             args, kwargs = make(seed, repeat_seed, **input_kwargs)
-            expected = reference(*args, **kwargs)
-            if keep is not None and isinstance(expected, (tuple, list)):
-                expected = expected[keep]
-            expected_sample = sample_values(expected, sample_seed, samples)
+            _sync(device)
+            built = time.perf_counter() - started
+            timed = prepare(*args, **kwargs) if prepare is not None else \
+                functools.partial(reference, *args, **kwargs)
+            _sync(device)
+            started = time.perf_counter()
+            expected = select_output(timed(), keep)
+            expected_digest = timed_digest(expected, sample_seed, samples)
             ref_elapsed = time.perf_counter() - started
         finally:
             resume()
-        problem = _check_sample(reply, expected_sample, args, kwargs, check, atol, rtol, sample_seed)
+        problem = _check_digest(reply, expected_digest, expected, args, kwargs, check, atol, rtol,
+                                sample_seed)
         checked += 1
         if problem:
             problems.append(f"repeat {i + 1}: {problem}")
         if i >= warmup:
-            mine.append(elapsed * 1e3)
+            mine.append((elapsed - built) * 1e3)
             theirs.append(ref_elapsed * 1e3)
-    return Timing(ms=statistics.median(mine), reference_ms=statistics.median(theirs),
+            building.append(built * 1e3)
+    ms = statistics.median(mine)
+    if not ms > 0:   # written so that NaN fails
+        problems.append("the timed round trips took no longer than building their inputs here")
+    return Timing(ms=ms, reference_ms=statistics.median(theirs), inputs_ms=statistics.median(building),
                   repeats=repeats, checked=checked, problems=problems)
 
 
-def _check_sample(reply: Any, expected: list, args, kwargs, check, atol, rtol,
+def _check_digest(reply: Any, expected: list, expected_out: Any, args, kwargs, check, atol, rtol,
                   sample_seed: int) -> str | None:
-    """Compare one repeat's reply (``[shape, values]``, or lists of them for a tuple output)
-    with the reference's sample; every comparison is written so that NaN fails."""
+    """Compare one repeat's reply (``[shape, values, checksum]``, or lists of them for a tuple
+    output) with the reference's digest; every comparison is written so that NaN fails."""
     import math
 
     import torch
 
     from .boundary.ops import sample_positions
 
-    if type(reply) is not list or len(reply) != 2 or type(reply[0]) is not list \
+    if type(reply) is not list or len(reply) != 3 or type(reply[0]) is not list \
             or type(reply[1]) is not list:
         return "the timed call's reply is malformed"
-    shape, values = reply
+    shape, values, checksum = reply
     if check is not None:
         if len(shape) > 8 or not all(type(n) is int and n >= 0 for n in shape) \
                 or not all(type(v) is float for v in values):
@@ -208,17 +242,25 @@ def _check_sample(reply: Any, expected: list, args, kwargs, check, atol, rtol,
         return check(shape, values, positions, args, kwargs)
     if shape != expected[0]:
         return f"the output has shape(s) {shape}, expected {expected[0]}"
-    got_parts = values if expected[0] and type(expected[0][0]) is list else [values]
-    want_parts = expected[1] if expected[0] and type(expected[0][0]) is list else [expected[1]]
-    for got_values, want_values in zip(got_parts, want_parts):
+    several = bool(expected[0]) and type(expected[0][0]) is list
+    if several and (type(checksum) is not list or len(checksum) != len(expected[2])):
+        return "the timed call's reply is malformed"
+    got_parts = zip(values, checksum) if several else [(values, checksum)]
+    want_parts = zip(expected[1], expected[2], expected_out) if several else \
+        [(expected[1], expected[2], expected_out)]
+    for (got_values, got_sum), (want_values, want_sum, want_out) in zip(got_parts, want_parts):
         if type(got_values) is not list or len(got_values) != len(want_values) \
-                or not all(type(v) is float for v in got_values):
+                or not all(type(v) is float for v in got_values) or type(got_sum) is not float:
             return "the timed call's reply is malformed"
         got = torch.tensor(got_values, dtype=torch.float64)
         want = torch.tensor(want_values, dtype=torch.float64)
         close = (got - want).abs() <= atol + rtol * want.abs()     # False for NaN
         if not bool(close.all()):
             return f"{int((~close).sum())} of {len(got_values)} checked values of the timed output are wrong"
+        spread = rtol * float(want_out.detach().float().norm()) + 0.01 * atol * math.sqrt(want_out.numel())
+        if not abs(got_sum - want_sum) <= CHECKSUM_SIGMAS * spread:
+            return ("the checksum of the whole timed output does not match: values away from the "
+                    "checked positions are wrong (or were never computed)")
     return None
 
 
@@ -306,18 +348,19 @@ def sdpa(backend: str):
 
 def sdpa_backward(backend: str):
     """The backward pass of :func:`sdpa`'s attention, called like the backward exercise
-    (``ref(do, q, k, v, out, lse, is_causal=...)``): the forward graph is built once per
-    q/k/v and kept, so each timed repeat runs the backward pass only."""
-    graphs: dict = {}
+    (``ref(do, q, k, v, out, lse, is_causal=...)``). Its ``prepare`` builds the forward
+    graph (untimed, see :func:`throughput`) and returns the backward pass alone."""
     forward = sdpa(backend)
 
-    def run(do, q, k, v, out, lse, is_causal: bool = False):
+    def prepare(do, q, k, v, out, lse, is_causal: bool = False):
         import torch
 
-        key = (q.data_ptr(), k.data_ptr(), v.data_ptr(), bool(is_causal))
-        if key not in graphs:
-            leaves = [t.detach().clone().requires_grad_() for t in (q, k, v)]
-            graphs[key] = (leaves, forward(*leaves, is_causal=is_causal))
-        leaves, ref_out = graphs[key]
-        return torch.autograd.grad(ref_out, leaves, do, retain_graph=True)
+        leaves = [t.detach().clone().requires_grad_() for t in (q, k, v)]
+        ref_out = forward(*leaves, is_causal=is_causal)
+        return lambda: torch.autograd.grad(ref_out, leaves, do)
+
+    def run(do, q, k, v, out, lse, is_causal: bool = False):
+        return prepare(do, q, k, v, out, lse, is_causal=is_causal)()
+
+    run.prepare = prepare
     return run

@@ -2,15 +2,15 @@
 
 Each function is called as ``f(seed, repeat_seed, **workload) -> (args, kwargs)`` by
 :func:`kit.perf.throughput`: in the grading worker before the implementation's call,
-and in the trusted process before the reference's. The same seeds give the same
-tensors on the same device, so the trusted side knows every input the implementation
-was timed on, and a fresh ``repeat_seed`` per repeat makes caching answers useless.
+and in the trusted process before the reference's (timed there, and that time taken
+out of the implementation's round trip). The same seeds give the same tensors on the
+same device, so the trusted side knows every input the implementation was timed on,
+and a fresh ``repeat_seed`` per repeat makes caching answers useless: every tensor an
+implementation receives is drawn from it (or computed from tensors drawn from it).
 Nothing here computes an exercise's answer.
 """
 
 from __future__ import annotations
-
-import functools
 
 
 def _randn(shape, seed: int, dtype: str, device: str):
@@ -28,10 +28,10 @@ def attention_inputs(seed: int, repeat_seed: int, *, shape, dtype: str = "bfloat
     return (q, k, v), kwargs
 
 
-@functools.lru_cache(maxsize=4)
-def _forward_of(seed: int, shape: tuple, dtype: str, device: str, is_causal: bool):
-    """q, k, v drawn from ``seed`` and the forward pass's output and log-sum-exp (float32),
-    computed with PyTorch (the backward exercise's inputs, not its answer)."""
+def _drawn_with_forward(seed: int, shape: tuple, dtype: str, device: str, is_causal: bool):
+    """q, k, v drawn from ``seed`` and their forward pass's output and log-sum-exp
+    (float32), computed with PyTorch one batch at a time: the backward exercise's inputs,
+    not its answer (it takes a seed, not a caller's tensors)."""
     import math
 
     import torch
@@ -54,10 +54,13 @@ def _forward_of(seed: int, shape: tuple, dtype: str, device: str, is_causal: boo
 
 def attention_backward_inputs(seed: int, repeat_seed: int, *, shape, dtype: str = "bfloat16",
                               device: str = "cuda", is_causal: bool = False):
-    """``do, q, k, v, out, lse``: q, k, v (and their forward pass) from ``seed``, kept
-    between repeats; the output gradient ``do`` fresh from ``repeat_seed``."""
-    q, k, v, out, lse = _forward_of(int(seed) % 4, tuple(shape), dtype, device, bool(is_causal))
-    do = _randn(shape, repeat_seed, dtype, device)
+    """``do, q, k, v, out, lse``: q, k, v and the output gradient ``do`` drawn from
+    ``repeat_seed``, and the forward pass's ``out`` and ``lse`` computed from them. All
+    fresh every repeat, so nothing about them can be prepared in advance (the trusted
+    side times building them and takes that time out of the implementation's)."""
+    q, k, v, out, lse = _drawn_with_forward(int(repeat_seed), tuple(shape), dtype, device,
+                                            bool(is_causal))
+    do = _randn(shape, int(repeat_seed) + 3, dtype, device)
     return (do, q, k, v, out, lse), {"is_causal": bool(is_causal)}
 
 

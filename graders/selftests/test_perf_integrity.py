@@ -1,11 +1,12 @@
 """The trusted-side timing protocol (``kit.perf.throughput``) against real attacks.
 
-Each file in ``perf_attacks/`` is an ``attention.py`` run in a sandboxed worker (the
-grading engine's own session). On the CPU the protocol is the same as on a GPU (wall
-clock around each round trip, fresh inputs from unpredictable seeds, each repeat's
-output checked at random positions against the reference, the worker frozen while the
-reference runs); the GPU-only attacks (CUDA events, private streams, a GPU hog) run
-where a GPU is.
+Each file in ``perf_attacks/`` is an ``attention.py`` (or, for the backward pass, a
+``flash_attention_backward.py``) run in a sandboxed worker (the grading engine's own
+session). On the CPU the protocol is the same as on a GPU (wall clock around each round
+trip, fresh inputs from unpredictable seeds, each repeat's output checked at random
+positions and by a checksum of every element against the reference, the worker frozen
+while the trusted side builds the inputs and runs the reference); the GPU-only attacks
+(CUDA events, private streams, a GPU hog) run where a GPU is.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import torch
 
 from graders.engine import workers
 from kit.loader import ImplSpec
-from kit.perf import check_ratio, sdpa, throughput
+from kit.perf import check_ratio, sdpa, sdpa_backward, throughput
+from kit.perf_inputs import attention_backward_inputs
 from kit.remote import ModuleProxy
 
 HERE = Path(__file__).parent / "perf_attacks"
@@ -29,14 +31,15 @@ CPU_WORKLOAD = {"shape": [1, 4, 128, 32], "dtype": "float32", "device": "cpu"}
 def worker(tmp_path):
     sessions = []
 
-    def start(attack: str, device: str = "cpu"):
+    def start(attack: str, device: str = "cpu", module: str = "attention",
+              function: str = "scaled_dot_product_attention"):
         folder = tmp_path / attack
         folder.mkdir()
-        shutil.copy(HERE / f"{attack}.py", folder / "attention.py")
+        shutil.copy(HERE / f"{attack}.py", folder / f"{module}.py")
         factory, _, _ = workers.session_factory("auto", call_timeout=60)
         session = factory(ImplSpec(label=str(folder), directory=folder, package=f"kit_perf_{attack}"))
         sessions.append(session)
-        return ModuleProxy(session, "attention").scaled_dot_product_attention
+        return getattr(ModuleProxy(session, module), function)
 
     yield start
     for session in sessions:
@@ -56,7 +59,46 @@ def _cpu_reference(q, k, v):
 def test_an_honest_implementation_is_checked_and_timed(worker):
     timing = _timing(worker("honest"))
     assert timing.problems == [] and timing.checked == 7
-    assert timing.ms > 0 and timing.reference_ms > 0
+    assert timing.ms > 0 and timing.reference_ms > 0 and timing.inputs_ms > 0
+
+
+def test_computing_only_the_checked_positions_is_caught(worker):
+    """The sampled positions are known before the call; an implementation that computes
+    just those rows passes every sampled value but not the checksum of the whole output."""
+    timing = _timing(worker("checked_positions_only"))
+    assert len(timing.problems) >= 5, timing.problems
+    assert all("checksum" in p for p in timing.problems), timing.problems
+
+
+def _backward_timing(fn, repeats=6):
+    backward = {"shape": [1, 2, 64, 16], "dtype": "float32", "device": "cpu", "is_causal": True}
+    return throughput(fn, sdpa_backward("math"), "kit.perf_inputs:attention_backward_inputs",
+                      input_kwargs=backward, device="cpu", repeats=repeats, warmup=1,
+                      atol=1e-4, rtol=1e-4)
+
+
+def test_the_backward_pass_is_timed_on_fresh_inputs(worker):
+    """An honest backward pass matches the reference on every repeat (its forward graph is
+    built for each repeat's own q, k, v); a backward that reuses the softmax of inputs it
+    has seen never finds any to reuse (each miss costs it 50 ms, and its median shows it)."""
+    honest = _backward_timing(worker("honest_backward", module="flash_attention_backward",
+                                     function="flash_attention_backward"))
+    assert honest.problems == [] and honest.checked == 7 and honest.inputs_ms > 0
+    cache = _backward_timing(worker("softmax_cache", module="flash_attention_backward",
+                                    function="flash_attention_backward"))
+    assert cache.problems == [] and cache.ms > 45, cache
+
+
+def test_backward_inputs_share_nothing_between_repeats():
+    """Every tensor of a repeat is drawn from that repeat's seed (seeds that agree modulo 4,
+    as the backward inputs once did, share nothing); the same seeds give the same tensors,
+    so both sides of the boundary agree."""
+    kwargs = {"shape": (1, 2, 16, 8), "dtype": "float32", "device": "cpu", "is_causal": False}
+    (first, _), (second, _) = (attention_backward_inputs(7, s, **kwargs) for s in (1000, 1004))
+    for name, a, b in zip(("do", "q", "k", "v", "out", "lse"), first, second):
+        assert not torch.equal(a, b), f"{name} repeats between repeats"
+    again, _ = attention_backward_inputs(7, 1000, **kwargs)
+    assert all(torch.equal(a, b) for a, b in zip(first, again))
 
 
 def test_memoised_repeats_are_caught(worker):
@@ -106,3 +148,30 @@ def test_gpu_private_stream_and_hog_do_not_pay(worker):
     hogged = _timing(worker("hog"), device="cuda", workload=GPU_WORKLOAD)
     busy = [p for p in hogged.problems if "busy" in p]
     assert busy or hogged.reference_ms < 1.5 * quiet.reference_ms, (hogged, quiet)
+
+
+def _digest_problem(reply, out):
+    from kit.boundary.ops import timed_digest
+    from kit.perf import _check_digest
+
+    return _check_digest(reply, timed_digest(out, 5, 16), out, (), {}, None, 1e-4, 1e-4, 5)
+
+
+def test_a_forged_or_nan_digest_is_a_problem():
+    """The reply is plain data from the worker: a wrong shape, a missing or NaN checksum, a
+    checksum where a list of them belongs, or NaN values are each a problem, never a crash."""
+    from kit.boundary.ops import timed_digest
+
+    one = torch.randn(4, 8)
+    three = tuple(torch.randn(4, 8) for _ in range(3))
+    assert _digest_problem(timed_digest(one, 5, 16), one) is None
+    assert _digest_problem(timed_digest(three, 5, 16), three) is None
+    shape, values, checksum = timed_digest(one, 5, 16)
+    forged = [[shape, values], [shape, values, float("nan")], [shape, values, "1.0"],
+              [[4, 9], values, checksum], [shape, [float("nan")] * 16, checksum], "text"]
+    for reply in forged:
+        assert _digest_problem(reply, one), reply
+    shapes, values3, sums = timed_digest(three, 5, 16)
+    for reply in ([shapes, values3, sums[0]], [shapes, values3, sums[:2]],
+                  [shapes, values3, [sums[0], sums[1], float("inf")]]):
+        assert _digest_problem(reply, three), reply

@@ -108,13 +108,13 @@ def op_count(impl: Implementation, r: dict) -> dict:
 
 def op_timed_call(impl: Implementation, r: dict) -> dict:
     """One repeat of a timed run: build fresh inputs from the request's seed with a public
-    kit function, call the function, return the output's values at positions drawn from a
-    second seed. The trusted side times the whole round trip and checks the values."""
+    kit function, call the function, return the output's digest (:func:`timed_digest`).
+    The trusted side times the whole round trip and checks the digest."""
     fn = impl.target(r)
     make = kit_function(r["inputs"])
     args, kwargs = make(r["seed"], r["repeat_seed"], **r["input_kwargs"])
     out = select_output(fn(*args, **kwargs), r.get("keep"))
-    return {"value": sample_values(out, r["sample_seed"], r["samples"])}
+    return {"value": timed_digest(out, r["sample_seed"], r["samples"])}
 
 
 def op_kit_call(impl: Implementation, r: dict) -> dict:
@@ -173,22 +173,34 @@ def sample_positions(numel: int, seed: int, samples: int):
     return torch.randint(0, max(numel, 1), (int(samples),), generator=gen)
 
 
-def sample_values(out: Any, seed: int, samples: int) -> list:
-    """``[shape, values]``: ``out``'s shape and its values (as float64) at the positions
-    :func:`sample_positions` draws from ``seed`` -- what a timed repeat sends back. For a
-    tuple of tensors, ``[[shape, ...], [values, ...]]``, one entry per tensor."""
+def timed_digest(out: Any, seed: int, samples: int) -> list:
+    """``[shape, values, checksum]``: what a timed repeat sends back about its output.
+
+    ``values`` are the output's values (as float64) at the positions
+    :func:`sample_positions` draws from ``seed``; ``checksum`` is the sum of the whole
+    output times random weights drawn from ``seed`` (float32, on the output's device).
+    The positions are known before the call, so the values alone would let an
+    implementation compute just those; the checksum needs every element. Both sides of
+    the boundary compute it the same way. For a tuple of tensors,
+    ``[[shape, ...], [values, ...], [checksum, ...]]``, one entry per tensor."""
     import torch
 
     if isinstance(out, (tuple, list)) and out and all(isinstance(t, torch.Tensor) for t in out):
-        parts = [sample_values(t, seed + i, samples) for i, t in enumerate(out)]
-        return [[p[0] for p in parts], [p[1] for p in parts]]
+        parts = [timed_digest(t, seed + i, samples) for i, t in enumerate(out)]
+        return [[p[i] for p in parts] for i in range(3)]
     if not isinstance(out, torch.Tensor):
         raise TypeError(f"the timed call returned a {type(out).__name__}, not a tensor")
     flat = out.detach().reshape(-1)
     if flat.numel() == 0:
-        return [list(out.shape), []]
+        return [list(out.shape), [], 0.0]
     index = sample_positions(flat.numel(), seed, samples).to(flat.device)
-    return [list(out.shape), flat[index].double().cpu().tolist()]
+    weights = torch.randn(flat.numel(), generator=torch.Generator(device=flat.device).manual_seed(
+        int(seed) + CHECKSUM_SEED_OFFSET), device=flat.device, dtype=torch.float32)
+    checksum = float((flat.float() * weights).sum())
+    return [list(out.shape), flat[index].double().cpu().tolist(), checksum]
+
+
+CHECKSUM_SEED_OFFSET = 7919   # the checksum's weights and the positions use different draws
 
 
 def kit_function(name: str) -> Callable:
