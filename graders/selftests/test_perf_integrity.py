@@ -175,3 +175,29 @@ def test_a_forged_or_nan_digest_is_a_problem():
     for reply in ([shapes, values3, sums[0]], [shapes, values3, sums[:2]],
                   [shapes, values3, [sums[0], sums[1], float("inf")]]):
         assert _digest_problem(reply, three), reply
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+@pytest.mark.parametrize("causal", [False, True])
+def test_backward_inputs_hold_the_forward_pass_of_q_k_v(dtype, causal, monkeypatch):
+    """``out`` and ``lse`` are the forward pass of the drawn q, k, v, built by PyTorch's fused
+    kernel where it agrees with plain operations (on this CPU it does) and by plain
+    operations otherwise; both give the same inputs."""
+    from kit import perf_inputs
+
+    kwargs = {"shape": (2, 2, 48, 16), "dtype": dtype, "device": "cpu", "is_causal": causal}
+    (do, q, k, v, out, lse), _ = attention_backward_inputs(0, 77, **kwargs)
+    s = (q.double() @ k.double().transpose(-2, -1)) / 4.0
+    if causal:
+        s = s.masked_fill(~torch.ones(48, 48, dtype=torch.bool).tril(), float("-inf"))
+    want_lse = torch.logsumexp(s, dim=-1)
+    want_out = torch.softmax(s, dim=-1) @ v.double()
+    tol = 1e-5 if dtype == "float32" else 1e-2
+    key = ("cpu", getattr(torch, dtype), (48, 16), causal)
+    assert perf_inputs.FUSED_FORWARD_AGREES[key] is True
+    for fused in (True, False):
+        monkeypatch.setitem(perf_inputs.FUSED_FORWARD_AGREES, key, fused)
+        (_, _, _, _, out, lse), _ = attention_backward_inputs(0, 77, **kwargs)
+        assert lse.dtype == torch.float32 and out.dtype == q.dtype
+        assert torch.allclose(lse.double(), want_lse, atol=tol)
+        assert torch.allclose(out.double(), want_out, atol=tol)
