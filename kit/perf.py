@@ -293,12 +293,13 @@ def device_name() -> str:
 
 
 def check_ratio(target_name: str, measured: float, reference: float, record: Callable | None = None,
-                *, higher_is_better: bool = True, what: str = "") -> float:
+                *, higher_is_better: bool = True, what: str = "", **figures: float) -> float:
     """Compare ``measured`` with ``reference`` (same run) against the table's min ratio.
 
     ``measured``/``reference`` are throughputs (higher is better) or times (set
-    ``higher_is_better=False``). Records the figures, then fails with a message
-    that gives both numbers and the ratio when the target is missed.
+    ``higher_is_better=False``). Records the figures (``figures`` adds more, such as
+    the milliseconds behind them), then fails with a message that gives both numbers
+    and the ratio when the target is missed.
     """
     t = target(target_name)
     try:
@@ -308,7 +309,7 @@ def check_ratio(target_name: str, measured: float, reference: float, record: Cal
     if record is not None:
         record(t.name, ratio, unit="x reference", device=device_name(),
                measured=round(measured, 4), reference=round(reference, 4), metric=t.metric,
-               target=t.min_ratio)
+               target=t.min_ratio, **figures)
     if not (ratio >= t.min_ratio):   # written so that NaN fails
         raise AssertionError(
             f"{what or t.name}: {ratio:.2f}x the reference ({t.reference}), target at least "
@@ -329,7 +330,9 @@ def check_throughput(fn: Any, reference: Callable, inputs: str, input_kwargs: di
         shown = "; ".join(timing.problems[:3])
         more = f" (+{len(timing.problems) - 3} more)" if len(timing.problems) > 3 else ""
         raise AssertionError(f"{what}: the timed runs were not right: {shown}{more}")
-    return check_ratio(target_name, work / timing.ms, work / timing.reference_ms, record, what=what)
+    return check_ratio(target_name, work / timing.ms, work / timing.reference_ms, record, what=what,
+                       ms=round(timing.ms, 4), reference_ms=round(timing.reference_ms, 4),
+                       inputs_ms=round(timing.inputs_ms, 4))
 
 
 def sdpa(backend: str):
