@@ -47,12 +47,14 @@ def _drawn_with_forward(seed: int, shape: tuple, dtype: str, device: str, is_cau
 
     import torch
 
-    def fused(q, k, v):
+    def fused(q, k, v):   # contiguous, like the plain path's (the kernel may return views)
         if q.is_cuda:
             flash = torch.ops.aten._scaled_dot_product_flash_attention
-            return flash(q, k, v, 0.0, is_causal, False, scale=scale)[:2]
-        return torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(
-            q, k, v, 0.0, is_causal, scale=scale)
+            out, lse = flash(q, k, v, 0.0, is_causal, False, scale=scale)[:2]
+        else:
+            out, lse = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(
+                q, k, v, 0.0, is_causal, scale=scale)
+        return out.contiguous(), lse.contiguous()
 
     def plain(q, k, v):   # one batch's float32 scores in memory at a time
         outs, lses = [], []

@@ -199,5 +199,6 @@ def test_backward_inputs_hold_the_forward_pass_of_q_k_v(dtype, causal, monkeypat
         monkeypatch.setitem(perf_inputs.FUSED_FORWARD_AGREES, key, fused)
         (_, _, _, _, out, lse), _ = attention_backward_inputs(0, 77, **kwargs)
         assert lse.dtype == torch.float32 and out.dtype == q.dtype
+        assert lse.is_contiguous() and out.is_contiguous()
         assert torch.allclose(lse.double(), want_lse, atol=tol)
         assert torch.allclose(out.double(), want_out, atol=tol)
