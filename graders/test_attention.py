@@ -506,6 +506,14 @@ def test_throughput_vs_sdpa_math_backend(impl, record_perf):
     _check_throughput(impl, record_perf, PERF_SHAPE, "cuda")
 
 
+def sdpa_math_with_weights(q, k, v):
+    """SDPA's math backend as PyTorch runs it on half-precision inputs (scores and softmax in
+    float32, results cast back), returning the weights too, as the exercise does: the
+    throughput reference."""
+    w = torch.softmax((q.float() @ k.float().transpose(-2, -1)) / math.sqrt(q.shape[-1]), dim=-1)
+    return (w @ v.float()).to(q.dtype), w.to(q.dtype)
+
+
 def _check_throughput(impl, record_perf, shape, device):
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
@@ -532,10 +540,11 @@ def _check_throughput(impl, record_perf, shape, device):
     expect_close(w[0, :2, :64].float().sum(-1), torch.ones(2, 64, device=device),
                  "weights summed over the keys (bf16)", atol=2e-2, rtol=0)
     del out, w, result
-    # Timed from the grader's side on fresh inputs each repeat; the output (not the 2 GiB of
-    # weights: keep=0) is checked at random positions against the reference's.
-    check_throughput(impl.scaled_dot_product_attention, sdpa_math, "kit.perf_inputs:attention_inputs",
+    # Timed from the grader's side on fresh inputs each repeat; both the output and the
+    # weights are checked (random positions, and a checksum of every element).
+    check_throughput(impl.scaled_dot_product_attention, sdpa_math_with_weights,
+                     "kit.perf_inputs:attention_inputs",
                      {"shape": list(shape), "dtype": "bfloat16", "device": device},
-                     target_name="attention_vs_sdpa_math", keep=0, record=record_perf,
+                     target_name="attention_vs_sdpa_math", record=record_perf,
                      work=attention_flops(B, H, L, L, D, causal=False) / 1e12, device=device,
                      what=f"scaled_dot_product_attention on bf16 {tuple(shape)}")

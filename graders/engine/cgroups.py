@@ -97,6 +97,19 @@ class WorkerCgroup:
             return False
         return True
 
+    def is_frozen(self) -> bool:
+        """True once every process in the cgroup has stopped (writing the freezer's state
+        only asks; a process inside a long system call stops when it returns)."""
+        try:
+            if "unified" in self.paths:
+                events = (self.paths["unified"] / "cgroup.events").read_text().split("\n")
+                return "frozen 1" in events
+            if "freezer" in self.paths:
+                return (self.paths["freezer"] / "freezer.state").read_text().strip() == "FROZEN"
+        except OSError:
+            pass
+        return False
+
     def peak_memory(self) -> int | None:
         for name in ("memory.peak", "memory.max_usage_in_bytes"):
             for path in self.paths.values():

@@ -26,6 +26,9 @@ SUBMISSION_TIMEOUT = 1800
 START_TIMEOUT = 120.0
 #: Seconds for importing an exercise module (PyTorch, the pretrained model...).
 IMPORT_TIMEOUT = 60.0
+#: Seconds to wait for a frozen worker's processes to stop before a timed repeat is
+#: reported as not measured fairly (a process stops when its system call returns).
+FREEZE_WAIT_S = 2.0
 
 # --- the worker's resources ---------------------------------------------------------------
 #: Memory of one worker and its children, tmpfs files included where cgroups are

@@ -325,6 +325,23 @@ BOOTSTRAP = ("import sys, importlib.util as u; sys.argv[0] = 'kit-worker'; "
              "from kit.boundary.worker import main; main(sys.argv[1:])")
 
 
+def _all_stopped(token: str) -> bool:
+    """True when every process whose environment carries ``token`` is stopped (or gone)."""
+    needle = f"KIT_WORKER_TOKEN={token}".encode()
+    for pid_dir in glob.glob("/proc/[0-9]*"):
+        try:
+            with open(f"{pid_dir}/environ", "rb") as fh:
+                if needle not in fh.read():
+                    continue
+            with open(f"{pid_dir}/stat", "rb") as fh:
+                state = fh.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in (b"T", b"t", b"Z", b"X"):
+            return False
+    return True
+
+
 def _sweep(token: str, sig: int = signal.SIGKILL) -> int:
     """Send ``sig`` to every process whose environment carries ``token`` (detached children)."""
     killed = 0

@@ -26,7 +26,7 @@ from typing import Any
 
 from kit.boundary import codec, wire
 from kit.boundary.handles import Remote
-from kit.boundary.session import Session, rebuild_exception
+from kit.boundary.session import Pause, Session, rebuild_exception
 from kit.loader import REPO_ROOT, ImplementationError, ImplSpec
 
 from . import config
@@ -35,6 +35,7 @@ from .sandbox import (
     BOOTSTRAP,
     DESCRIPTIONS,
     WorkerFailure,
+    _all_stopped,
     _prepare_child,
     _sweep,
     bwrap_prefix,
@@ -43,6 +44,16 @@ from .sandbox import (
     namespaces_prefix,
     worker_identity,
 )
+
+
+def _wait_for(condition, limit_s: float | None = None) -> bool:
+    """Poll ``condition`` until it holds (True) or ``limit_s`` passes (False)."""
+    deadline = time.monotonic() + (config.FREEZE_WAIT_S if limit_s is None else limit_s)
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.0005)
+    return True
 
 
 class OutputSink:
@@ -236,17 +247,19 @@ class WorkerSession(Session):
     def close(self) -> None:
         self._kill()
 
-    def freeze(self):
+    def freeze(self) -> Pause:
         """Stop every process of the worker (the cgroup freezer, else SIGSTOP by token) while
-        the trusted side times a reference; returns the function that resumes them."""
+        the trusted side times a reference, and wait until they have stopped (a process in
+        a long system call stops only when it returns): up to ``config.FREEZE_WAIT_S``."""
         if self.proc is None:
-            return lambda: None
+            return Pause(resume=lambda: None)
         if self.cgroup is not None and self.cgroup.freeze(True):
             cgroup = self.cgroup
-            return lambda: cgroup.freeze(False)
+            return Pause(resume=lambda: cgroup.freeze(False), complete=_wait_for(cgroup.is_frozen))
         token = self._token
         _sweep(token, signal.SIGSTOP)
-        return lambda: _sweep(token, signal.SIGCONT)
+        return Pause(resume=lambda: _sweep(token, signal.SIGCONT),
+                     complete=_wait_for(lambda: _all_stopped(token)))
 
     # -- wire ----------------------------------------------------------------------
     def _fail(self, message: str) -> WorkerFailure:

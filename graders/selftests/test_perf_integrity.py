@@ -11,15 +11,18 @@ while the trusted side builds the inputs and runs the reference); the GPU-only a
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 import torch
 
 from graders.engine import workers
+from graders.test_attention import sdpa_math_with_weights
 from kit.loader import ImplSpec
-from kit.perf import check_ratio, sdpa, sdpa_backward, throughput
+from kit.perf import check_ratio, sdpa_backward, throughput
 from kit.perf_inputs import attention_backward_inputs
 from kit.remote import ModuleProxy
 
@@ -47,13 +50,9 @@ def worker(tmp_path):
 
 
 def _timing(fn, device="cpu", workload=CPU_WORKLOAD, repeats=6):
-    return throughput(fn, sdpa("math") if device == "cuda" else _cpu_reference,
-                      "kit.perf_inputs:attention_inputs", input_kwargs=dict(workload, device=device),
-                      device=device, repeats=repeats, warmup=1, keep=0, atol=1e-4, rtol=1e-4)
-
-
-def _cpu_reference(q, k, v):
-    return torch.nn.functional.scaled_dot_product_attention(q, k, v)
+    return throughput(fn, sdpa_math_with_weights, "kit.perf_inputs:attention_inputs",
+                      input_kwargs=dict(workload, device=device), device=device, repeats=repeats,
+                      warmup=1, atol=1e-4, rtol=1e-4)
 
 
 def test_an_honest_implementation_is_checked_and_timed(worker):
@@ -68,6 +67,18 @@ def test_computing_only_the_checked_positions_is_caught(worker):
     timing = _timing(worker("checked_positions_only"))
     assert len(timing.problems) >= 5, timing.problems
     assert all("checksum" in p for p in timing.problems), timing.problems
+
+
+def test_a_timed_call_must_return_every_part_of_the_output(worker):
+    """Code that runs differently when timed and skips the weights fails every timed repeat
+    (the session reports the call's error), and a backward pass that replies with the right
+    shapes and nothing else gets a problem on every repeat."""
+    with pytest.raises(TypeError, match="not a tensor"):
+        _timing(worker("timed_path_swap"))
+    forged = _backward_timing(worker("empty_parts", module="flash_attention_backward",
+                                     function="flash_attention_backward"))
+    assert len(forged.problems) == forged.checked == 7, forged.problems
+    assert all("malformed" in p for p in forged.problems), forged.problems
 
 
 def _backward_timing(fn, repeats=6):
@@ -128,6 +139,60 @@ def test_background_work_does_not_slow_the_reference(worker):
     assert hogged.reference_ms < 2.0 * quiet.reference_ms + 0.5, (hogged.reference_ms, quiet.reference_ms)
 
 
+def _cpu_ticks(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])   # utime + stime
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+def _pids_with_token(token):
+    needle = f"KIT_WORKER_TOKEN={token}".encode()
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as fh:
+                if needle in fh.read():
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("freezer", ["cgroup", "signals"])
+def test_a_process_in_a_long_system_call_is_waited_for(worker, monkeypatch, freezer):
+    """A freeze waits until every process of the worker has stopped -- with the cgroup
+    freezer, and with SIGSTOP where there is no cgroup: one that loops over a long system
+    call uses no CPU between the freeze and the resume (it used up to 160 ms of every 200 ms
+    when the freeze did not wait)."""
+    if freezer == "signals":
+        monkeypatch.setattr(workers.WorkerCgroup, "create", classmethod(lambda cls, *a, **k: None))
+    fn = worker("kernel_hog")
+    session = fn._kit_session
+    q = torch.randn(1, 2, 16, 8)
+    fn(q, q, q)
+    if freezer == "cgroup" and session.cgroup is None:
+        pytest.skip("no writable cgroup on this host: only the SIGSTOP freeze applies")
+    assert (session.cgroup is None) == (freezer == "signals")
+    pids = _pids_with_token(session._token)
+    assert len(pids) >= 2, pids     # the worker and its helper
+    for _ in range(5):
+        pause = session.freeze()
+        try:
+            assert pause.complete
+            before = _cpu_ticks(pids)
+            time.sleep(0.1)
+            assert _cpu_ticks(pids) - before <= 1   # one clock tick of slack
+        finally:
+            pause.resume()
+        time.sleep(0.05)
+
+
 GPU = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (the GPU attacks: "
                                                              "CUDA events, private streams, a GPU hog)")
 GPU_WORKLOAD = {"shape": [2, 8, 1024, 64], "dtype": "bfloat16"}
@@ -150,16 +215,17 @@ def test_gpu_private_stream_and_hog_do_not_pay(worker):
     assert busy or hogged.reference_ms < 1.5 * quiet.reference_ms, (hogged, quiet)
 
 
-def _digest_problem(reply, out):
+def _digest_problem(reply, out, check=None):
     from kit.boundary.ops import timed_digest
     from kit.perf import _check_digest
 
-    return _check_digest(reply, timed_digest(out, 5, 16), out, (), {}, None, 1e-4, 1e-4, 5)
+    return _check_digest(reply, timed_digest(out, 5, 16), out, (), {}, check, 1e-4, 1e-4, 5, 16)
 
 
 def test_a_forged_or_nan_digest_is_a_problem():
     """The reply is plain data from the worker: a wrong shape, a missing or NaN checksum, a
-    checksum where a list of them belongs, or NaN values are each a problem, never a crash."""
+    checksum where a list of them belongs, missing parts of a tuple, NaN values, too few
+    sampled values, or an absurd shape are each a problem, never a crash or a pass."""
     from kit.boundary.ops import timed_digest
 
     one = torch.randn(4, 8)
@@ -168,13 +234,19 @@ def test_a_forged_or_nan_digest_is_a_problem():
     assert _digest_problem(timed_digest(three, 5, 16), three) is None
     shape, values, checksum = timed_digest(one, 5, 16)
     forged = [[shape, values], [shape, values, float("nan")], [shape, values, "1.0"],
-              [[4, 9], values, checksum], [shape, [float("nan")] * 16, checksum], "text"]
+              [[4, 9], values, checksum], [shape, [float("nan")] * 16, checksum],
+              [shape, values[:4], checksum], "text"]
     for reply in forged:
         assert _digest_problem(reply, one), reply
     shapes, values3, sums = timed_digest(three, 5, 16)
-    for reply in ([shapes, values3, sums[0]], [shapes, values3, sums[:2]],
+    for reply in ([shapes, values3, sums[0]], [shapes, values3, sums[:2]], [shapes, [], sums],
+                  [shapes, [], ["junk", None, 0.0]], [shapes, values3[:1], sums],
                   [shapes, values3, [sums[0], sums[1], float("inf")]]):
         assert _digest_problem(reply, three), reply
+    def anything(*_):
+        return None
+    for reply in ([[10 ** 19, 10 ** 19], values, checksum], [shape, values[:1], checksum]):
+        assert _digest_problem(reply, one, check=anything) == "the timed call's reply is malformed"
 
 
 @pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
@@ -202,3 +274,32 @@ def test_backward_inputs_hold_the_forward_pass_of_q_k_v(dtype, causal, monkeypat
         assert lse.is_contiguous() and out.is_contiguous()
         assert torch.allclose(lse.double(), want_lse, atol=tol)
         assert torch.allclose(out.double(), want_out, atol=tol)
+
+
+def test_the_checksum_tells_honest_rounding_from_coarse_arithmetic():
+    """The checksum's tolerance, measured over 300 weight draws each: an output 0.5 % off
+    (root-mean-square; half-precision kernels are about that far from the float32
+    reference) never fails, one 5 % off (FP8-like arithmetic) fails about a quarter of the
+    time (so over a timed run's 23 repeats it fails), one with 1 % of its elements missing
+    about half the time. The bounds are 5 standard deviations wide (false failure under 1e-6
+    for any draw of the data; this one is fixed)."""
+    from kit.boundary.ops import weighted_sum
+    from kit.perf import _check_part
+
+    g = torch.Generator().manual_seed(0)
+    out = torch.randn(128, 256, generator=g)
+    noise = torch.randn(out.shape, generator=g)
+    rms = float(out.pow(2).mean().sqrt())
+    missing = out.clone()
+    missing.view(-1)[: out.numel() // 100] = 0.0
+    candidates = {"0.5 %": out + 0.005 * rms * noise, "5 %": out + 0.05 * rms * noise, "1 % missing": missing}
+    failures = dict.fromkeys(candidates, 0)
+    for seed in range(300):
+        want_sum = weighted_sum(out.reshape(-1), seed)
+        for name, got in candidates.items():
+            problem = _check_part([0.0], weighted_sum(got.reshape(-1), seed), [0.0], want_sum, out,
+                                  2e-2, 2e-2)
+            failures[name] += problem is not None
+    assert failures["0.5 %"] == 0, failures
+    assert 40 <= failures["5 %"] <= 120, failures        # expected 79 (26 %)
+    assert failures["1 % missing"] >= 40, failures

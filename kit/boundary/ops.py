@@ -178,11 +178,11 @@ def timed_digest(out: Any, seed: int, samples: int) -> list:
 
     ``values`` are the output's values (as float64) at the positions
     :func:`sample_positions` draws from ``seed``; ``checksum`` is the sum of the whole
-    output times random weights drawn from ``seed`` (float32, on the output's device).
-    The positions are known before the call, so the values alone would let an
-    implementation compute just those; the checksum needs every element. Both sides of
-    the boundary compute it the same way. For a tuple of tensors,
-    ``[[shape, ...], [values, ...], [checksum, ...]]``, one entry per tensor."""
+    output times random weights drawn from ``seed`` (:func:`weighted_sum`). The positions
+    are known before the call, so the values alone would let an implementation compute
+    just those; the checksum needs every element. Both sides of the boundary compute it
+    the same way. For a tuple of tensors, ``[[shape, ...], [values, ...], [checksum, ...]]``,
+    one entry per tensor."""
     import torch
 
     if isinstance(out, (tuple, list)) and out and all(isinstance(t, torch.Tensor) for t in out):
@@ -194,13 +194,34 @@ def timed_digest(out: Any, seed: int, samples: int) -> list:
     if flat.numel() == 0:
         return [list(out.shape), [], 0.0]
     index = sample_positions(flat.numel(), seed, samples).to(flat.device)
-    weights = torch.randn(flat.numel(), generator=torch.Generator(device=flat.device).manual_seed(
-        int(seed) + CHECKSUM_SEED_OFFSET), device=flat.device, dtype=torch.float32)
-    checksum = float((flat.float() * weights).sum())
-    return [list(out.shape), flat[index].double().cpu().tolist(), checksum]
+    return [list(out.shape), flat[index].double().cpu().tolist(), weighted_sum(flat, seed)]
 
 
 CHECKSUM_SEED_OFFSET = 7919   # the checksum's weights and the positions use different draws
+CHUNK = 1 << 24               # elements per step: big outputs need no full-size float copies
+
+
+def weighted_sum(flat, seed: int) -> float:
+    """``sum(flat * w)`` in float32 with standard normal weights ``w`` drawn from ``seed``
+    on ``flat``'s device, one chunk at a time (the same chunks on both sides)."""
+    import torch
+
+    gen = torch.Generator(device=flat.device).manual_seed(int(seed) + CHECKSUM_SEED_OFFSET)
+    total = torch.zeros((), dtype=torch.float32, device=flat.device)
+    for chunk in flat.split(CHUNK):
+        weights = torch.randn(chunk.numel(), generator=gen, device=flat.device, dtype=torch.float32)
+        total += (chunk.float() * weights).sum()
+    return float(total)
+
+
+def root_sum_of_squares(flat) -> float:
+    """The Euclidean norm of ``flat`` in float32, one chunk at a time."""
+    import torch
+
+    total = torch.zeros((), dtype=torch.float32, device=flat.device)
+    for chunk in flat.split(CHUNK):
+        total += chunk.float().pow(2).sum()
+    return float(total) ** 0.5
 
 
 def kit_function(name: str) -> Callable:

@@ -21,6 +21,7 @@ import builtins
 import copy
 import itertools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from . import codec
@@ -35,6 +36,15 @@ _REBUILT = {name: getattr(builtins, name) for name in (
     "FileNotFoundError", "PermissionError", "OSError", "UnicodeError", "StopIteration",
     "SyntaxError", "IndentationError",
 )}
+
+
+@dataclass(frozen=True)
+class Pause:
+    """What :meth:`Session.freeze` did: ``resume`` lets the processes go on; ``complete`` is
+    False when some of them had not stopped by the time the freeze gave up waiting."""
+
+    resume: Callable[[], None]
+    complete: bool = True
 
 
 class Session:
@@ -115,10 +125,10 @@ class Session:
         """False when the object behind ``handle`` is gone (its worker was replaced)."""
         return True
 
-    def freeze(self) -> Callable[[], None]:
-        """Stop the implementation's processes (while the trusted side times a reference);
-        returns the function that lets them go on. In-process there is nothing to stop."""
-        return lambda: None
+    def freeze(self) -> Pause:
+        """Stop the implementation's processes (while the trusted side times a reference).
+        In-process there is nothing to stop."""
+        return Pause(resume=lambda: None)
 
     def release(self, hid: Any) -> None:
         pass

