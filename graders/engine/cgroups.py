@@ -13,6 +13,8 @@ import os
 import time
 from pathlib import Path
 
+from . import config
+
 ROOT = Path("/sys/fs/cgroup")
 
 
@@ -35,7 +37,10 @@ class WorkerCgroup:
 
     @classmethod
     def create(cls, name: str, *, memory_bytes: int, pids: int) -> WorkerCgroup | None:
-        """A new cgroup with these limits, or ``None`` where cgroups cannot be used."""
+        """A new cgroup with these limits, or ``None`` where cgroups cannot be used (or are
+        switched off: ``KIT_SANDBOX_DISABLE=cgroups``)."""
+        if "cgroups" in config.DISABLED_MODES:
+            return None
         try:
             v2 = _v2_root()
             if v2 is not None and _writable(v2):

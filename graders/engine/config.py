@@ -70,5 +70,6 @@ ISOLATION_MODES = ("bwrap", "namespaces", "landlock", "process")
 #: What ``--isolation`` accepts.
 ISOLATION_CHOICES = ("auto", *ISOLATION_MODES, "none")
 #: Modes switched off on purpose (``KIT_SANDBOX_DISABLE=bwrap,namespaces``), e.g. to test
-#: the fallbacks that hosts without user namespaces get.
+#: the fallbacks that hosts without user namespaces get; ``cgroups`` switches off the
+#: per-worker cgroups too (hosts where they are not writable).
 DISABLED_MODES = frozenset(m for m in os.environ.get("KIT_SANDBOX_DISABLE", "").split(",") if m)

@@ -325,33 +325,77 @@ BOOTSTRAP = ("import sys, importlib.util as u; sys.argv[0] = 'kit-worker'; "
              "from kit.boundary.worker import main; main(sys.argv[1:])")
 
 
-def _all_stopped(token: str) -> bool:
-    """True when every process whose environment carries ``token`` is stopped (or gone)."""
+def become_subreaper() -> None:
+    """Make this process a child subreaper: a worker's process that leaves its parent (a
+    double fork, ``setsid``) is re-parented here rather than to init, so it stays findable
+    among this process's children (Linux; nothing elsewhere)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _parents() -> dict[int, int]:
+    """Every process's parent id, from ``/proc/<pid>/stat`` (kept by the kernel)."""
+    parents = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat, "rb") as fh:
+                parents[int(stat.split("/")[2])] = int(fh.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return parents
+
+
+def process_tree(roots: set[int], parents: dict[int, int] | None = None) -> set[int]:
+    """``roots`` and every process below them."""
+    parents = _parents() if parents is None else parents
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
+    found, todo = set(roots), list(roots)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def with_token(token: str) -> set[int]:
+    """The processes whose environment carries the worker's ``token``."""
     needle = f"KIT_WORKER_TOKEN={token}".encode()
+    found = set()
     for pid_dir in glob.glob("/proc/[0-9]*"):
         try:
             with open(f"{pid_dir}/environ", "rb") as fh:
-                if needle not in fh.read():
-                    continue
-            with open(f"{pid_dir}/stat", "rb") as fh:
-                state = fh.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
+                if needle in fh.read():
+                    found.add(int(pid_dir.rsplit("/", 1)[1]))
+        except (OSError, ValueError):
             continue
-        if state not in (b"T", b"t", b"Z", b"X"):
-            return False
-    return True
+    return found
+
+
+def is_stopped(pid: int) -> bool:
+    """True when ``pid`` is stopped by a signal, a zombie, or gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] in (b"T", b"t", b"Z", b"X")
+    except (OSError, IndexError):
+        return True
 
 
 def _sweep(token: str, sig: int = signal.SIGKILL) -> int:
     """Send ``sig`` to every process whose environment carries ``token`` (detached children)."""
     killed = 0
-    needle = f"KIT_WORKER_TOKEN={token}".encode()
-    for pid_dir in glob.glob("/proc/[0-9]*"):
+    for pid in with_token(token):
         try:
-            with open(f"{pid_dir}/environ", "rb") as fh:
-                if needle in fh.read():
-                    os.kill(int(pid_dir.rsplit("/", 1)[1]), sig)
-                    killed += 1
-        except (OSError, ValueError):
+            os.kill(pid, sig)
+            killed += 1
+        except OSError:
             continue
     return killed
+
+

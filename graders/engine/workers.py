@@ -35,15 +35,28 @@ from .sandbox import (
     BOOTSTRAP,
     DESCRIPTIONS,
     WorkerFailure,
-    _all_stopped,
     _prepare_child,
     _sweep,
+    become_subreaper,
     bwrap_prefix,
     choose_mode,
+    is_stopped,
     landlock_paths,
     namespaces_prefix,
+    process_tree,
+    with_token,
     worker_identity,
 )
+
+#: The process ids of this process's live workers (each one's tree is its own).
+_WORKER_PIDS: set[int] = set()
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
 
 
 def _wait_for(condition, limit_s: float | None = None) -> bool:
@@ -111,6 +124,7 @@ class WorkerSession(Session):
         self._cids = itertools.count(1)
         self._token = ""
         self._tmp = ""
+        self._children_before: set[int] = set()
         self._awaiting_ready = False
         self.output: OutputSink | None = None
 
@@ -196,6 +210,9 @@ class WorkerSession(Session):
         # With a cgroup, memory is bounded there (tmpfs included); RLIMIT_AS would also break
         # CUDA's large virtual reservations, so it is the fallback only without a GPU.
         memory_rlimit = cgroup is None and not gpu
+        if cgroup is None:
+            become_subreaper()   # so that the worker's processes cannot leave its tree
+            self._children_before = process_tree({os.getpid()}) - {os.getpid()}
         try:
             self.proc = subprocess.Popen(
                 command, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -205,14 +222,18 @@ class WorkerSession(Session):
             os.close(req_r)
             os.close(rep_w)
         self._wfd, self._rfd = req_w, rep_r
+        _WORKER_PIDS.add(self.proc.pid)
         self.output = OutputSink(self.proc.stdout)
         self._awaiting_ready = True
 
     def _kill(self) -> None:
         proc, self.proc = self.proc, None
         if proc is not None:
+            _WORKER_PIDS.discard(proc.pid)
             if self.cgroup is not None:
                 self.cgroup.freeze(False)
+            else:
+                self._kill_strays(proc.pid)
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -248,18 +269,55 @@ class WorkerSession(Session):
         self._kill()
 
     def freeze(self) -> Pause:
-        """Stop every process of the worker (the cgroup freezer, else SIGSTOP by token) while
-        the trusted side times a reference, and wait until they have stopped (a process in
-        a long system call stops only when it returns): up to ``config.FREEZE_WAIT_S``."""
+        """Stop every process of the worker while the trusted side times a reference, and
+        wait until they have stopped (a process in a long system call stops only when it
+        returns): up to ``config.FREEZE_WAIT_S``. With a cgroup, its freezer; without one,
+        SIGSTOP to :meth:`_processes`, repeated until no new process appears."""
         if self.proc is None:
             return Pause(resume=lambda: None)
         if self.cgroup is not None and self.cgroup.freeze(True):
             cgroup = self.cgroup
             return Pause(resume=lambda: cgroup.freeze(False), complete=_wait_for(cgroup.is_frozen))
-        token = self._token
-        _sweep(token, signal.SIGSTOP)
-        return Pause(resume=lambda: _sweep(token, signal.SIGCONT),
-                     complete=_wait_for(lambda: _all_stopped(token)))
+        stopped: set[int] = set()
+        settled = False
+        for _ in range(50):
+            new = self._processes(self.proc.pid) - stopped
+            if not new:
+                settled = True
+                break
+            for pid in new:
+                _signal(pid, signal.SIGSTOP)
+            stopped |= new
+
+        def resume():
+            for pid in stopped:
+                _signal(pid, signal.SIGCONT)
+        return Pause(resume=resume,
+                     complete=settled and _wait_for(lambda: all(map(is_stopped, stopped))))
+
+    def _processes(self, root: int) -> set[int]:
+        """The worker's processes without a cgroup: its process tree, the processes that left
+        it (re-parented to this process, a subreaper: children here that are neither another
+        worker nor there before this one started) with theirs, and any carrying its token."""
+        me = os.getpid()
+        strays = process_tree({me}) - {me} - self._children_before
+        others = process_tree(_WORKER_PIDS - {root})
+        return process_tree({root}) | (strays - others) | with_token(self._token)
+
+    def _kill_strays(self, root: int) -> None:
+        """SIGKILL what is left of a worker without a cgroup, and reap what was re-parented here."""
+        doomed = self._processes(root) - {root}
+        for pid in doomed:
+            _signal(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 1.0
+        for pid in doomed:
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0]:
+                        break
+                except ChildProcessError:   # not our child: its own parent reaps it
+                    break
+                time.sleep(0.001)
 
     # -- wire ----------------------------------------------------------------------
     def _fail(self, message: str) -> WorkerFailure:

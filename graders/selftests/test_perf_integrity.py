@@ -193,6 +193,51 @@ def test_a_process_in_a_long_system_call_is_waited_for(worker, monkeypatch, free
         time.sleep(0.05)
 
 
+def _pids_running(marker):
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if marker.encode() in fh.read():
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("freezer", ["cgroup", "signals"])
+def test_processes_that_leave_the_worker_are_frozen_too(worker, monkeypatch, freezer):
+    """Helpers started without the worker's environment, re-parented away from it and in a
+    session of their own, spin only while the worker is stopped: they are frozen with it
+    (by the cgroup, or, without one, found in the process tree of the grader, a child
+    subreaper), use no CPU while it is, and are gone once the worker is."""
+    from graders.engine import workers as engine_workers
+
+    if freezer == "signals":
+        monkeypatch.setattr(engine_workers.WorkerCgroup, "create", classmethod(lambda cls, *a, **k: None))
+    fn = worker("escaped_hog")
+    session = fn._kit_session
+    q = torch.randn(1, 2, 16, 8)
+    fn(q, q, q)
+    if freezer == "cgroup" and session.cgroup is None:
+        pytest.skip("no writable cgroup on this host: only the SIGSTOP freeze applies")
+    helpers = _pids_running("kit-escaped-hog-helper")
+    assert len(helpers) == 4, helpers
+    for _ in range(5):
+        pause = session.freeze()
+        try:
+            assert pause.complete
+            before = _cpu_ticks(helpers)
+            time.sleep(0.1)
+            assert _cpu_ticks(helpers) - before <= 1   # one clock tick of slack
+        finally:
+            pause.resume()
+        time.sleep(0.05)
+    session.close()
+    time.sleep(0.2)
+    assert _pids_running("kit-escaped-hog-helper") == []
+
+
 GPU = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (the GPU attacks: "
                                                              "CUDA events, private streams, a GPU hog)")
 GPU_WORKLOAD = {"shape": [2, 8, 1024, 64], "dtype": "bfloat16"}
