@@ -181,13 +181,19 @@ def test_a_process_in_a_long_system_call_is_waited_for(worker, monkeypatch, free
     assert (session.cgroup is None) == (freezer == "signals")
     pids = _pids_with_token(session._token)
     assert len(pids) >= 2, pids     # the worker and its helper
-    for _ in range(5):
+    _assert_idle_while_frozen(session, pids)
+
+
+def _assert_idle_while_frozen(session, pids, rounds=5):
+    """Freeze ``session`` ``rounds`` times: each freeze is complete and ``pids`` use no CPU
+    (one clock tick of slack) in the 100 ms that follow."""
+    for _ in range(rounds):
         pause = session.freeze()
         try:
             assert pause.complete
             before = _cpu_ticks(pids)
             time.sleep(0.1)
-            assert _cpu_ticks(pids) - before <= 1   # one clock tick of slack
+            assert _cpu_ticks(pids) - before <= 1
         finally:
             pause.resume()
         time.sleep(0.05)
@@ -223,16 +229,7 @@ def test_processes_that_leave_the_worker_are_frozen_too(worker, monkeypatch, fre
         pytest.skip("no writable cgroup on this host: only the SIGSTOP freeze applies")
     helpers = _pids_running("kit-escaped-hog-helper")
     assert len(helpers) == 4, helpers
-    for _ in range(5):
-        pause = session.freeze()
-        try:
-            assert pause.complete
-            before = _cpu_ticks(helpers)
-            time.sleep(0.1)
-            assert _cpu_ticks(helpers) - before <= 1   # one clock tick of slack
-        finally:
-            pause.resume()
-        time.sleep(0.05)
+    _assert_idle_while_frozen(session, helpers)
     session.close()
     time.sleep(0.2)
     assert _pids_running("kit-escaped-hog-helper") == []
