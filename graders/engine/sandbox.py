@@ -337,7 +337,7 @@ def become_subreaper() -> None:
         pass
 
 
-def _parents() -> dict[int, int]:
+def parent_ids() -> dict[int, int]:
     """Every process's parent id, from ``/proc/<pid>/stat`` (kept by the kernel)."""
     parents = {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
@@ -349,9 +349,15 @@ def _parents() -> dict[int, int]:
     return parents
 
 
+def children_of(pid: int, parents: dict[int, int] | None = None) -> set[int]:
+    """The direct children of ``pid``."""
+    parents = parent_ids() if parents is None else parents
+    return {child for child, parent in parents.items() if parent == pid}
+
+
 def process_tree(roots: set[int], parents: dict[int, int] | None = None) -> set[int]:
     """``roots`` and every process below them."""
-    parents = _parents() if parents is None else parents
+    parents = parent_ids() if parents is None else parents
     children: dict[int, list[int]] = {}
     for pid, parent in parents.items():
         children.setdefault(parent, []).append(pid)

@@ -39,10 +39,12 @@ from .sandbox import (
     _sweep,
     become_subreaper,
     bwrap_prefix,
+    children_of,
     choose_mode,
     is_stopped,
     landlock_paths,
     namespaces_prefix,
+    parent_ids,
     process_tree,
     with_token,
     worker_identity,
@@ -212,7 +214,7 @@ class WorkerSession(Session):
         memory_rlimit = cgroup is None and not gpu
         if cgroup is None:
             become_subreaper()   # so that the worker's processes cannot leave its tree
-            self._children_before = process_tree({os.getpid()}) - {os.getpid()}
+            self._children_before = children_of(os.getpid())
         try:
             self.proc = subprocess.Popen(
                 command, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -297,12 +299,12 @@ class WorkerSession(Session):
 
     def _processes(self, root: int) -> set[int]:
         """The worker's processes without a cgroup: its process tree, the processes that left
-        it (re-parented to this process, a subreaper: children here that are neither another
-        worker nor there before this one started) with theirs, and any carrying its token."""
-        me = os.getpid()
-        strays = process_tree({me}) - {me} - self._children_before
-        others = process_tree(_WORKER_PIDS - {root})
-        return process_tree({root}) | (strays - others) | with_token(self._token)
+        it (re-parented to this process, a subreaper: children here that are neither a
+        worker nor were there before this one started) with theirs, and any carrying its
+        token."""
+        parents = parent_ids()
+        strays = children_of(os.getpid(), parents) - self._children_before - _WORKER_PIDS - {root}
+        return process_tree({root} | strays, parents) | with_token(self._token)
 
     def _kill_strays(self, root: int) -> None:
         """SIGKILL what is left of a worker without a cgroup, and reap what was re-parented here."""
